@@ -1,0 +1,1 @@
+"""vmtriage: transcribe, triage and rank patient voicemails for callback."""

@@ -1,0 +1,131 @@
+"""Decode any recording ffmpeg reads (through PyAV) into 16 kHz mono float32, and measure it.
+
+Rejections are `AudioError`s with a short code (for the quarantine table) and a sentence a
+person can act on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+
+from .records import AudioInfo
+
+SAMPLE_RATE = 16000
+CLIP_LEVEL = 0.99
+SILENCE_FLOOR = 1e-10
+
+
+class AudioError(ValueError):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class DecodedAudio:
+    samples: np.ndarray  # float32, mono, 16 kHz
+    info: AudioInfo
+
+
+def check_size(path: Path, max_size_mb: float) -> None:
+    size = path.stat().st_size
+    if size == 0:
+        raise AudioError("empty", "the file is empty (0 bytes): nothing was recorded or the copy failed")
+    if size > max_size_mb * 1024 * 1024:
+        raise AudioError(
+            "too_large", f"the file is {size / 1048576:.1f} MB, over the {max_size_mb:g} MB limit"
+        )
+
+
+def decode(path: str | Path, *, max_duration_s: float = 600.0, max_size_mb: float = 100.0) -> DecodedAudio:
+    path = Path(path)
+    check_size(path, max_size_mb)
+    try:
+        container = av.open(str(path), metadata_errors="ignore")
+    except av.error.InvalidDataError as exc:
+        raise AudioError("not_audio", f"not a recording ffmpeg can read ({exc.strerror or exc})") from exc
+    except (av.error.FFmpegError, OSError) as exc:
+        raise AudioError("unreadable", f"could not open the file: {exc}") from exc
+    with container:
+        if not container.streams.audio:
+            raise AudioError("not_audio", "the file holds no audio stream")
+        stream = container.streams.audio[0]
+        codec = stream.codec_context.name
+        source_rate = stream.codec_context.sample_rate or 0
+        source_channels = stream.codec_context.channels or 0
+        chunks = _decode_stream(container, stream, max_duration_s)
+    samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+    if samples.size < SAMPLE_RATE // 10:
+        raise AudioError("truncated", "the recording holds less than 0.1 s of audio: it is empty or cut off")
+    info = measure(samples, codec=codec, container=container.format.name,
+                   source_rate=source_rate, source_channels=source_channels)
+    return DecodedAudio(samples=samples, info=info)
+
+
+def _decode_stream(container, stream, max_duration_s: float) -> list[np.ndarray]:
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+    chunks: list[np.ndarray] = []
+    total = 0
+    limit = int(max_duration_s * SAMPLE_RATE)
+    try:
+        for frame in container.decode(stream):
+            frame.pts = None
+            for out in resampler.resample(frame):
+                chunk = out.to_ndarray().reshape(-1).astype(np.float32, copy=False)
+                chunks.append(chunk)
+                total += chunk.size
+            if total > limit:
+                raise AudioError(
+                    "too_long", f"the recording is longer than the {max_duration_s / 60:g}-minute limit"
+                )
+        for out in resampler.resample(None):
+            chunks.append(out.to_ndarray().reshape(-1).astype(np.float32, copy=False))
+    except av.error.FFmpegError as exc:
+        if total < SAMPLE_RATE // 10:
+            raise AudioError("corrupt", f"the audio data is damaged and could not be decoded ({exc})") from exc
+        # Keep what decoded: a truncated tail is common when a phone system drops a call.
+    return chunks
+
+
+def _dbfs(value: float) -> float:
+    return float(20 * np.log10(max(value, SILENCE_FLOOR)))
+
+
+def measure(samples: np.ndarray, *, codec: str = "", container: str = "",
+            source_rate: int = SAMPLE_RATE, source_channels: int = 1) -> AudioInfo:
+    """Loudness, peak, clipping, silence at the ends and share of speech (Silero VAD)."""
+    duration = samples.size / SAMPLE_RATE
+    rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64)))) if samples.size else 0.0
+    peak = float(np.max(np.abs(samples))) if samples.size else 0.0
+    clipped = float(np.mean(np.abs(samples) >= CLIP_LEVEL)) if samples.size else 0.0
+    spans = speech_spans(samples)
+    speech = sum(end - start for start, end in spans)
+    leading = spans[0][0] if spans else duration
+    trailing = duration - spans[-1][1] if spans else duration
+    return AudioInfo(
+        duration_s=round(duration, 3),
+        source_sample_rate=int(source_rate),
+        source_channels=int(source_channels),
+        codec=codec,
+        container=container,
+        loudness_dbfs=round(_dbfs(rms), 2),
+        peak_dbfs=round(_dbfs(peak), 2),
+        clipped_share=round(clipped, 5),
+        leading_silence_s=round(max(leading, 0.0), 3),
+        trailing_silence_s=round(max(trailing, 0.0), 3),
+        speech_share=round(speech / duration, 4) if duration else 0.0,
+    )
+
+
+def speech_spans(samples: np.ndarray) -> list[tuple[float, float]]:
+    """Speech regions in seconds, from faster-whisper's bundled Silero VAD (no download)."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    if samples.size == 0:
+        return []
+    stamps = get_speech_timestamps(samples, VadOptions(min_silence_duration_ms=500))
+    return [(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in stamps]

@@ -1,0 +1,204 @@
+"""The `vmtriage` command: a thin layer over the library (each command calls a few functions)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from .config import Config, ConfigError, load_config
+from .store import audit, get_message, open_db
+
+
+def _setup_logging(verbose: bool) -> None:
+    # Logs carry ids and states only: never transcripts, names, numbers or dates of birth.
+    # Third-party libraries log at WARNING only (PyRuSH, for one, chatters at INFO).
+    logging.basicConfig(
+        level=logging.WARNING,
+        format='{"at": "%(asctime)s", "level": "%(levelname)s", "logger": "%(name)s", "msg": "%(message)s"}',
+        stream=sys.stderr,
+    )
+    logging.getLogger("vmtriage").setLevel(logging.DEBUG if verbose else logging.INFO)
+
+
+@click.group()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML configuration file.")
+@click.option("--db", type=click.Path(dir_okay=False), help="SQLite file (default data/vmtriage.db).")
+@click.option("--inbox", type=click.Path(file_okay=False), help="Drop folder to watch (default inbox/).")
+@click.option("-v", "--verbose", is_flag=True, help="Debug logging (still without PHI).")
+@click.pass_context
+def main(ctx: click.Context, config_path, db, inbox, verbose) -> None:
+    """vmtriage: transcribe, triage and rank patient voicemails for callback."""
+    _setup_logging(verbose)
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    config = config.with_paths(db=db, inbox=inbox)
+    ctx.obj = config
+
+
+def _config(ctx: click.Context) -> Config:
+    return ctx.obj
+
+
+def _echo_json(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, default=str))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file.")
+@click.option("--mailbox", default="", help="Mailbox to record with the messages.")
+@click.pass_context
+def process(ctx, files, as_json, mailbox):
+    """Decode, transcribe, triage and store FILES now (the originals are left in place)."""
+    from .process import Processor
+    from .serialize import message_json
+    from .worker import process_now
+
+    config = _config(ctx)
+    db = open_db(config.paths.db)
+    processor = Processor(config)
+    failed = 0
+    for name in files:
+        path = Path(name)
+        if not path.is_file():
+            outcome = {"error": "no such file"}
+        else:
+            outcome = process_now(db, config, processor, path, mailbox=mailbox)
+        if "message_id" in outcome:
+            out = message_json(get_message(db, outcome["message_id"]), file=str(path))
+            out["duplicate"] = outcome.get("duplicate", False)
+        else:
+            failed += 1
+            out = {"file": str(path), "error": outcome.get("error") or outcome.get("reason"), **outcome}
+        if as_json:
+            _echo_json(out)
+        elif "error" in out:
+            click.echo(f"{path}: not processed: {out['error']}", err=True)
+        else:
+            click.echo(f"{path}: #{out['id']} {out['urgency']} / {out['concern']} due {out['due_at']}"
+                       f"{' (already stored)' if out['duplicate'] else ''}")
+    if failed:
+        ctx.exit(1)
+
+
+@main.command()
+@click.argument("text", required=False)
+@click.option("--jsonl", type=click.File("r"), help="Objects with `id` and `text`, one per line ('-' for stdin).")
+@click.option("--json", "as_json", is_flag=True, help="JSON output for TEXT.")
+@click.pass_context
+def triage(ctx, text, jsonl, as_json):
+    """Triage transcript text without audio."""
+    from .serialize import triage_json
+    from .triage import Triager
+
+    if not text and not jsonl:
+        raise click.UsageError("give TEXT or --jsonl FILE")
+    triager = Triager(_config(ctx).paths.rules_dir)
+    if jsonl:
+        for n, line in enumerate(jsonl, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                item_id, item_text = item["id"], item["text"]
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise click.ClickException(f"line {n}: expected an object with 'id' and 'text' ({exc})") from exc
+            _echo_json({"id": item_id, **triage_json(triager.triage(item_text))})
+        return
+    result = triage_json(triager.triage(text))
+    if as_json:
+        _echo_json(result)
+    else:
+        click.echo(f"{result['urgency']} / {result['concern']} (confidence {result['confidence']:.2f})")
+        for reason in result["reasons"]:
+            click.echo(f"  - {reason['kind']}: {reason['label']}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="A JSON array, most urgent first.")
+@click.option("--all", "include_closed", is_flag=True, help="Include closed messages.")
+@click.pass_context
+def callbacks(ctx, as_json, include_closed):
+    """The ranked callback list: most urgent first, then overdue, then earliest due, then oldest."""
+    from .serialize import callback_rows
+
+    db = open_db(_config(ctx).paths.db)
+    rows = callback_rows(db, include_closed=include_closed)
+    if as_json:
+        _echo_json(rows)
+        return
+    if not rows:
+        click.echo("No open messages.")
+    for row in rows:
+        flag = " LISTEN" if row["needs_listen"] else ""
+        overdue = " OVERDUE" if row["overdue"] else ""
+        click.echo(f"#{row['id']:<5} {row['urgency']:<9} {row['concern']:<12} due {row['due_at']}{overdue}"
+                   f"{flag}  {row['mailbox'] or '-'}  {row['callback_number'] or ''}")
+
+
+@main.command()
+@click.pass_context
+def watch(ctx):
+    """Watch the inbox and process recordings as they arrive (no web page)."""
+    from .worker import Service
+
+    service = Service(_config(ctx))
+    service.install_signal_handlers()
+    click.echo(f"Watching {_config(ctx).paths.inbox} (Ctrl-C to stop)", err=True)
+    service.run()
+
+
+@main.command()
+@click.pass_context
+def run(ctx):
+    """The main job: the inbox watcher and worker, on inbox/ and data/vmtriage.db by default."""
+    from .worker import Service
+
+    config = _config(ctx)
+    service = Service(config)
+    service.install_signal_handlers()
+    click.echo(f"vmtriage: watching {config.paths.inbox}; database {config.paths.db}", err=True)
+    service.run()
+
+
+@main.command()
+@click.option("--verify", is_flag=True, help="Exit non-zero unless every bundled model is present and verified.")
+@click.option("--json", "as_json", is_flag=True)
+def models(verify, as_json):
+    """List Whisper models and whether each is present and verified (SHA-256)."""
+    from .model_registry import load_manifest, model_status
+
+    statuses = [model_status(spec) for spec in load_manifest().values()]
+    if as_json:
+        _echo_json([asdict(s) for s in statuses])
+    else:
+        for s in statuses:
+            state = "verified" if s.verified else ("present" if s.present else "missing")
+            click.echo(f"{s.name:<10} {s.source:<8} {state:<9} {s.detail}")
+    bad = [s for s in statuses if s.source == "bundled" and not s.verified]
+    if verify and bad:
+        raise click.ClickException("; ".join(s.detail for s in bad))
+
+
+@main.command()
+@click.argument("message_id", type=int)
+@click.pass_context
+def show(ctx, message_id):
+    """Print one stored message as JSON."""
+    db = open_db(_config(ctx).paths.db)
+    row = get_message(db, message_id)
+    if row is None:
+        raise click.ClickException(f"no message {message_id}")
+    audit(db, "cli", "view_message", message_id)
+    _echo_json(row)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

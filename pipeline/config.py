@@ -1,0 +1,151 @@
+"""One TOML configuration file with defaults that run as they are.
+
+Lookup order: `--config PATH`, then `$VMTRIAGE_CONFIG`, then `vmtriage.toml` in the working
+directory if present, else the defaults below. Relative paths are resolved against the
+project folder so `make run` works from a fresh clone.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+
+from .paths import DEFAULT_DATA_DIR, DEFAULT_INBOX, PROJECT_ROOT, RULES_DIR
+
+
+@dataclass(frozen=True)
+class PathsConfig:
+    inbox: Path = DEFAULT_INBOX
+    data_dir: Path = DEFAULT_DATA_DIR
+    db: Path = DEFAULT_DATA_DIR / "vmtriage.db"
+    rules_dir: Path = RULES_DIR
+
+
+@dataclass(frozen=True)
+class TranscriptionConfig:
+    engine: str = "faster-whisper"  # or "openai-whisper"
+    model: str = "base"
+    compute_type: str = "int8"
+    beam_size: int = 5
+    language: str = ""  # empty: detect
+    use_domain_prompt: bool = True
+    prompt_file: str = "prompt.txt"  # under rules_dir
+    translate_non_english: bool = True
+    cpu_threads: int = 0  # 0: let CTranslate2 decide
+    vad_filter: bool = True
+    min_confidence: float = 0.55  # below this the message needs a person to listen
+    allow_download: bool = False
+
+
+@dataclass(frozen=True)
+class AudioConfig:
+    max_duration_s: float = 600.0
+    max_size_mb: float = 100.0
+
+
+@dataclass(frozen=True)
+class IngestConfig:
+    stable_seconds: float = 1.0
+    poll_seconds: float = 0.25
+    keep_originals: bool = False
+    workers: int = 1
+    max_attempts: int = 3
+    retry_backoff_s: float = 5.0
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secure_cookies: bool = False
+    idle_timeout_minutes: int = 30
+    base_url: str = "http://127.0.0.1:8000"
+
+
+@dataclass(frozen=True)
+class Config:
+    paths: PathsConfig = field(default_factory=PathsConfig)
+    transcription: TranscriptionConfig = field(default_factory=TranscriptionConfig)
+    audio: AudioConfig = field(default_factory=AudioConfig)
+    ingest: IngestConfig = field(default_factory=IngestConfig)
+    web: WebConfig = field(default_factory=WebConfig)
+    source: str = "defaults"
+
+    def with_paths(self, **changes) -> Config:
+        changes = {k: Path(v) for k, v in changes.items() if v is not None}
+        paths = replace(self.paths, **changes)
+        if "data_dir" in changes and "db" not in changes:
+            paths = replace(paths, db=paths.data_dir / "vmtriage.db")
+        return replace(self, paths=paths)
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def _coerce(section_cls, values: dict, section: str, base: Path):
+    known = {f.name: f for f in fields(section_cls)}
+    out = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"unknown setting [{section}] {key}; known: {sorted(known)}")
+        default = known[key].default
+        if isinstance(default, Path):
+            value = Path(value).expanduser()
+            value = value if value.is_absolute() else base / value
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ConfigError(f"[{section}] {key} must be true or false")
+        elif isinstance(default, int | float) and not isinstance(value, int | float):
+            raise ConfigError(f"[{section}] {key} must be a number")
+        out[key] = value
+    return section_cls(**out)
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    path = path or os.environ.get("VMTRIAGE_CONFIG")
+    if path is None and Path("vmtriage.toml").is_file():
+        path = "vmtriage.toml"
+    if path is None:
+        return Config()
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"config file {path} does not exist")
+    with open(path, "rb") as fh:
+        try:
+            raw = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: {exc}") from exc
+    base = path.resolve().parent
+    sections = {}
+    for f in fields(Config):
+        if f.name == "source":
+            continue
+        section_cls = f.default_factory  # type: ignore[misc]
+        if f.name in raw:
+            sections[f.name] = _coerce(section_cls, raw.pop(f.name), f.name, base)
+    if raw:
+        raise ConfigError(f"{path}: unknown section(s) {sorted(raw)}")
+    config = Config(**sections, source=str(path))
+    if "paths" in sections and "db" not in _raw_keys(path, "paths") and "data_dir" in _raw_keys(path, "paths"):
+        config = replace(config, paths=replace(config.paths, db=config.paths.data_dir / "vmtriage.db"))
+    return config
+
+
+def _raw_keys(path: Path, section: str) -> set[str]:
+    with open(path, "rb") as fh:
+        return set(tomllib.load(fh).get(section, {}))
+
+
+def as_dict(config) -> dict:
+    """A JSON-friendly view of the configuration (for the admin page and `vmtriage config`)."""
+    if is_dataclass(config):
+        return {f.name: as_dict(getattr(config, f.name)) for f in fields(config)}
+    if isinstance(config, Path):
+        try:
+            return str(config.relative_to(PROJECT_ROOT))
+        except ValueError:
+            return str(config)
+    return config

@@ -1,0 +1,82 @@
+"""One recording through every stage: decode, transcribe, check quality, triage, schedule.
+
+`Processor` holds what is expensive to load (Whisper model, triage pipeline, schedule) and is
+created once per worker. `analyse()` is the pure-ish core: audio in, a `ProcessedMessage` out;
+storing it is the caller's job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from . import audio as audio_stage
+from . import quality
+from .config import Config
+from .records import AudioInfo, CallMetadata, Reason, Transcript, TriageResult
+from .schedule import due_at, load_schedule
+from .transcribe import Transcriber, build_transcriber
+from .triage import Triager
+
+
+@dataclass
+class ProcessedMessage:
+    audio: AudioInfo
+    transcript: Transcript
+    triage: TriageResult
+    due_at: datetime
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def surface_unclear(triage: TriageResult, transcript: Transcript) -> TriageResult:
+    """Unclear audio is never silently routine: it is flagged for review with its reasons."""
+    if not transcript.needs_listen:
+        return triage
+    triage.needs_review = True
+    for reason in transcript.listen_reasons:
+        triage.reasons.append(Reason(kind="quality", label=reason))
+    return triage
+
+
+class Processor:
+    def __init__(self, config: Config, transcriber: Transcriber | None = None, triager: Triager | None = None):
+        self.config = config
+        self.transcriber = transcriber or build_transcriber(config.transcription, config.paths.rules_dir)
+        self.triager = triager or Triager(config.paths.rules_dir)
+        self.schedule = load_schedule(config.paths.rules_dir / "schedule.toml")
+
+    def analyse(self, path: Path, received: datetime, metadata: CallMetadata | None = None,
+                on_stage=None) -> ProcessedMessage:
+        """Run every stage on one file; `on_stage(name)` is called as each completes (job states)."""
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        decoded = audio_stage.decode(path, max_duration_s=self.config.audio.max_duration_s,
+                                     max_size_mb=self.config.audio.max_size_mb)
+        timings["decode"] = _ms(t0)
+        on_stage and on_stage("decoded")
+        t0 = time.perf_counter()
+        transcript = self.transcriber.transcribe(decoded.samples)
+        transcript = quality.apply(transcript, decoded.info, min_confidence=self.config.transcription.min_confidence)
+        timings["transcribe"] = _ms(t0)
+        on_stage and on_stage("transcribed")
+        t0 = time.perf_counter()
+        triage = surface_unclear(self.triager.triage(transcript.triage_text), transcript)
+        due = due_at(self.schedule, received, triage.urgency, triage.concern, transcript.needs_listen)
+        timings["triage"] = _ms(t0)
+        on_stage and on_stage("triaged")
+        return ProcessedMessage(decoded.info, transcript, triage, due, timings)
+
+
+def _ms(t0: float) -> float:
+    return round((time.perf_counter() - t0) * 1000, 1)

@@ -1,0 +1,107 @@
+"""Speech to text behind one `Transcriber` interface.
+
+The default engine is faster-whisper (CTranslate2, int8 on CPU). The model is loaded once per
+`Transcriber` and kept warm; callers reuse one instance per worker.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .config import TranscriptionConfig
+from .model_registry import resolve_model
+from .records import Transcript, Word
+
+
+class Transcriber(Protocol):
+    name: str
+
+    def transcribe(self, samples: np.ndarray) -> Transcript: ...
+
+
+def load_domain_prompt(rules_dir: Path, config: TranscriptionConfig) -> str | None:
+    if not config.use_domain_prompt:
+        return None
+    path = Path(rules_dir) / config.prompt_file
+    if not path.is_file():
+        return None
+    lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()]
+    text = " ".join(ln for ln in lines if ln and not ln.startswith("#"))
+    return text or None
+
+
+def segment_confidence(segments) -> float:
+    """Duration-weighted exp(avg_logprob) of the decoded segments.
+
+    Decoder log-probabilities reflect what the model actually chose (with the domain prompt);
+    faster-whisper's per-word probabilities come from a separate alignment pass without the
+    prompt and are far noisier, so they are stored for display but not used here.
+    """
+    if not segments:
+        return 0.0
+    weights = np.array([max(seg.end - seg.start, 0.1) for seg in segments])
+    logs = np.array([seg.avg_logprob for seg in segments])
+    return float(math.exp(float(np.sum(weights * logs) / np.sum(weights))))
+
+
+class FasterWhisperTranscriber:
+    """faster-whisper on CPU; one loaded model, reused for every message."""
+
+    def __init__(self, config: TranscriptionConfig, rules_dir: Path):
+        from faster_whisper import WhisperModel
+
+        self.config = config
+        self.model_path, self.spec = resolve_model(config.model, allow_download=config.allow_download)
+        self.multilingual = self.spec.multilingual if self.spec else not config.model.endswith(".en")
+        self.model = WhisperModel(
+            self.model_path, device="cpu", compute_type=config.compute_type, cpu_threads=config.cpu_threads
+        )
+        self.prompt = load_domain_prompt(rules_dir, config)
+        self.name = f"faster-whisper:{config.model}"
+
+    def _run(self, samples: np.ndarray, *, task: str = "transcribe", language: str | None = None):
+        segments, info = self.model.transcribe(
+            samples,
+            language=language or (self.config.language or None) if self.multilingual else "en",
+            task=task,
+            beam_size=self.config.beam_size,
+            initial_prompt=self.prompt if task == "transcribe" else None,
+            word_timestamps=task == "transcribe",
+            vad_filter=self.config.vad_filter,
+            condition_on_previous_text=False,
+        )
+        return list(segments), info
+
+    def transcribe(self, samples: np.ndarray) -> Transcript:
+        segments, info = self._run(samples)
+        words = [
+            Word(round(w.start, 2), round(w.end, 2), w.word, round(w.probability, 4))
+            for seg in segments
+            for w in (seg.words or [])
+        ]
+        text = " ".join(seg.text.strip() for seg in segments).strip()
+        no_speech = max((seg.no_speech_prob for seg in segments), default=1.0)
+        transcript = Transcript(
+            text=text,
+            language=info.language,
+            language_probability=round(info.language_probability, 4),
+            words=words,
+            confidence=round(segment_confidence(segments), 4),
+            no_speech_prob=round(no_speech, 4),
+            engine="faster-whisper",
+            model=self.config.model,
+        )
+        if self.multilingual and info.language != "en" and text and self.config.translate_non_english:
+            translated, _ = self._run(samples, task="translate", language=info.language)
+            transcript.translation = " ".join(s.text.strip() for s in translated).strip()
+        return transcript
+
+
+def build_transcriber(config: TranscriptionConfig, rules_dir: Path) -> Transcriber:
+    if config.engine == "faster-whisper":
+        return FasterWhisperTranscriber(config, rules_dir)
+    raise ValueError(f"unknown transcription engine {config.engine!r}; use 'faster-whisper'")
