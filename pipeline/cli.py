@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import logging
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from .callbacks import OUTCOMES
 from .config import Config, ConfigError, load_config
 from .store import audit, get_message, open_db
 
@@ -185,6 +187,27 @@ def models(verify, as_json):
     bad = [s for s in statuses if s.source == "bundled" and not s.verified]
     if verify and bad:
         raise click.ClickException("; ".join(s.detail for s in bad))
+
+
+@main.command()
+@click.argument("message_id", type=int)
+@click.option("--outcome", required=True, type=click.Choice(OUTCOMES))
+@click.option("--note", default="", help="What was said or done.")
+@click.option("--user", default=lambda: getpass.getuser(), help="Who called (default: the login name).")
+@click.pass_context
+def callback(ctx, message_id, outcome, note, user):
+    """Record a callback attempt for MESSAGE_ID; unreached callers are re-queued with a new due time."""
+    from .callbacks import CallbackError, record_attempt
+    from .schedule import load_schedule
+
+    config = _config(ctx)
+    db = open_db(config.paths.db)
+    try:
+        row = record_attempt(db, load_schedule(config.paths.rules_dir / "schedule.toml"), message_id, outcome,
+                             user=user, note=note)
+    except CallbackError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"#{message_id}: {outcome}; " + ("closed" if row["status"] == "closed" else f"next due {row['due_at']}"))
 
 
 @main.command()
