@@ -6,7 +6,10 @@ Add a new function at the end of MIGRATIONS; never edit one that has shipped.
 
 from __future__ import annotations
 
+import fcntl
 from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
 
 import sqlite_utils
 
@@ -134,15 +137,35 @@ def current_version(db: sqlite_utils.Database) -> int:
     return row[0] or 0
 
 
-def migrate(db: sqlite_utils.Database) -> int:
-    """Apply the migrations this database has not seen; return the resulting version."""
-    db["schema_version"].create({"version": int, "applied_at": str}, pk="version", if_not_exists=True)
-    version = current_version(db)
-    for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
-        with db.conn:
-            migration(db)
-            db["schema_version"].insert({"version": number, "applied_at": _now()})
+def migrate(db: sqlite_utils.Database, lock_path: Path | None = None) -> int:
+    """Apply the migrations this database has not seen; return the resulting version.
+
+    Several processes (watcher, web, CLI) may open a new file at once; an exclusive file lock
+    makes exactly one of them migrate while the others wait and then find nothing to do.
+    """
+    if current_version(db) == len(MIGRATIONS):
+        return len(MIGRATIONS)
+    with _exclusive(lock_path):
+        db["schema_version"].create({"version": int, "applied_at": str}, pk="version", if_not_exists=True)
+        version = current_version(db)
+        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+            with db.conn:
+                migration(db)
+                db["schema_version"].insert({"version": number, "applied_at": _now()})
     return current_version(db)
+
+
+@contextmanager
+def _exclusive(lock_path: Path | None):
+    if lock_path is None:
+        yield
+        return
+    with open(lock_path, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _now() -> str:

@@ -36,7 +36,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     db.enable_wal()
     db.execute("pragma synchronous = NORMAL")
     db.execute("pragma foreign_keys = ON")
-    migrate(db)
+    migrate(db, lock_path=path.with_name(path.name + ".migrate-lock"))
     return db
 
 
