@@ -211,6 +211,27 @@ def callback(ctx, message_id, outcome, note, user):
 
 
 @main.command()
+@click.option("--since", help="Only messages received on or after this date (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def retriage(ctx, since, as_json):
+    """Re-label stored messages with the current rules and model, keeping the history of labels."""
+    from .retriage import retriage as run_retriage
+    from .schedule import load_schedule
+    from .triage import Triager
+
+    config = _config(ctx)
+    db = open_db(config.paths.db)
+    summary = run_retriage(db, Triager(config.paths.rules_dir),
+                           load_schedule(config.paths.rules_dir / "schedule.toml"), since=since)
+    if as_json:
+        _echo_json(asdict(summary))
+    else:
+        click.echo(f"examined {summary.examined}, changed {summary.changed}, "
+                   f"kept {summary.kept_human_label} reviewer label(s), raised to urgent+: {summary.raised}")
+
+
+@main.command()
 @click.argument("message_id", type=int)
 @click.pass_context
 def show(ctx, message_id):
