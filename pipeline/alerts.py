@@ -262,7 +262,7 @@ class AlertDispatcher(threading.Thread):
         super().__init__(name="vmtriage-alerts", daemon=True)
         self.config = config
         self._wake = threading.Event()
-        self._stop = threading.Event()
+        self._halt = threading.Event()
         self.idle = threading.Event()
 
     def wake(self) -> None:
@@ -270,13 +270,13 @@ class AlertDispatcher(threading.Thread):
         self._wake.set()
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
+        self._halt.set()
         self._wake.set()
         self.join(timeout)
 
     def run(self) -> None:
         db = open_db(self.config.paths.db)  # this thread's own connection
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             self._wake.clear()
             try:
                 deliver_due(db, self.config)
