@@ -142,9 +142,10 @@ def test_attempts_after_the_as_of_moment_are_ignored(db, schedule):
     early = build_report(db, schedule, since=date(2026, 11, 25), until=date(2026, 11, 26),
                          now=wed(12))  # as of Wednesday noon
     urgency = {g["key"]: g for g in early.figures["within_target"]["urgency"]}
-    # Emergency #2 (13:00) has not arrived; #1 was within. Urgent #3 within; #4 not arrived.
+    # By noon only #1, #3, #5, #6, #7 have arrived; #6's 16:00 attempt has not happened yet.
+    assert early.figures["summary"]["messages"] == 5
     assert (urgency["emergency"]["within"], urgency["emergency"]["counted"]) == (1, 1)
-    assert early.figures["summary"]["messages"] == 6
+    assert early.figures["summary"]["outcomes"] == {"reached": 3, "no_answer": 1}
 
 
 def test_csv_has_one_row_per_message_and_no_phone_numbers(report):
