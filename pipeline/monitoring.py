@@ -288,9 +288,16 @@ def findings(figs: dict, min_messages: int = 5) -> list[str]:
         key = f"{int(worst['key']):02d}:00" if group == "hour" else worst["key"]
         out.append(f"Lowest share within target by {label}: {key}, {worst['share']:.0%} "
                    f"({worst['within']} of {worst['counted']}).")
-    peak = max(figs["backlog_timeline"], key=lambda p: p["open"], default=None)
+    # The peak while staff are in: what they face (the weekend pile shows in the chart anyway).
+    staffed = [p for p in figs["backlog_timeline"] if p["practice_open"]] or figs["backlog_timeline"]
+    peak = max(staffed, key=lambda p: p["open"], default=None)
     if peak and peak["open"]:
         at = datetime.fromisoformat(peak["at"])
-        out.append(f"The backlog peaked at {peak['open']} open messages ({peak['past_target']} past target) "
-                   f"on {WEEKDAYS[at.weekday()].title()} {at:%d %b} at {at:%H:%M}.")
+        out.append(f"During opening hours the backlog peaked at {peak['open']} open messages "
+                   f"({peak['past_target']} past target, not yet called) on {WEEKDAYS[at.weekday()].title()} "
+                   f"{at:%d %b} at {at:%H:%M}.")
+    end = figs["backlog_timeline"][-1] if figs["backlog_timeline"] else None
+    if end and end["open"]:
+        out.append(f"At the end of the period {end['open']} messages were open, {end['past_target']} of them "
+                   "past target and not yet called.")
     return out

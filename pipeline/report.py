@@ -190,7 +190,7 @@ h1{margin-bottom:.2em} .muted{color:#666} table{border-collapse:collapse;margin:
 td,th{padding:.25em .7em;border-bottom:1px solid #ddd;text-align:right} th:first-child,td:first-child{text-align:left}
 .cards{display:flex;gap:1em;flex-wrap:wrap}.card{border:1px solid #ddd;border-radius:6px;padding:.6em 1em;min-width:9em}
 .card b{font-size:1.6em;display:block} img{max-width:100%} .bad{color:#c0392b;font-weight:600}
-details{margin:1em 0}
+details{margin:1em 0} table.compact td,table.compact th{padding:.2em .25em;font-size:.8em}
 </style></head><body>
 <h1>Callback report</h1>
 <p class="muted">Voicemails received {{ f.period.since[:10] }} to {{ f.period.until[:16].replace('T', ' ') }}
@@ -219,9 +219,11 @@ details{margin:1em 0}
 
 <h2>Backlog</h2>
 <img alt="Line chart of open messages through the week" src="data:image/png;base64,{{ charts.backlog }}">
-<table><tr><th>hour of day</th>{% for r in f.backlog_by_hour_of_day %}<th>{{ '%02d' % r.hour }}</th>{% endfor %}</tr>
-<tr><td>mean open</td>{% for r in f.backlog_by_hour_of_day %}<td>{{ '%.0f' % r.mean_open }}</td>{% endfor %}</tr>
-<tr><td>mean past target</td>{% for r in f.backlog_by_hour_of_day %}<td>{{ '%.0f' % r.mean_past_target }}</td>
+<p>Average number of messages open at each hour of the day:</p>
+<table class="compact"><tr><th>hour</th>
+{% for r in f.backlog_by_hour_of_day %}<th>{{ '%02d' % r.hour }}</th>{% endfor %}</tr>
+<tr><td>open</td>{% for r in f.backlog_by_hour_of_day %}<td>{{ '%.0f' % r.mean_open }}</td>{% endfor %}</tr>
+<tr><td>past target</td>{% for r in f.backlog_by_hour_of_day %}<td>{{ '%.0f' % r.mean_past_target }}</td>
 {% endfor %}</tr></table>
 
 <h2>Within target, by group</h2>

@@ -49,3 +49,23 @@ def test_the_practice_name_fills_the_placeholders(tmp_path):
 def test_the_answering_machine_message_names_no_concern():
     voicemail = load_scripts(RULES_DIR)["test_results"].voicemail
     assert "result" not in voicemail.lower()
+
+
+def test_the_script_command_shows_the_script_with_the_message(tmp_path):
+    from datetime import UTC, datetime
+
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+    from pipeline.store import open_db
+    from tests.factories import add_message
+
+    db_path = tmp_path / "vmtriage.db"
+    received = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
+    mid = add_message(open_db(db_path), received=received, due=received, urgency="urgent", concern="medication",
+                      text="The new pills make my lips swell.")
+    result = CliRunner().invoke(main, ["--db", str(db_path), "script", str(mid)])
+    assert result.exit_code == 0, result.output
+    assert "lips swell" in result.output
+    assert "Medication side effects" in result.output
+    assert "within the hour" in result.output  # the urgent preamble
