@@ -192,3 +192,14 @@ def test_retry_after_an_unreached_routine_call_is_the_next_window(schedule):
 def test_naive_times_are_refused(schedule):
     with pytest.raises(ValueError, match="timezone-aware"):
         plan_due(schedule, datetime(2026, 11, 25, 10, 0), "routine", "refill")
+
+
+def test_a_routine_clock_target_after_hours_counts_from_the_next_opening():
+    raw = tomllib.loads(SCHEDULE_TOML)
+    raw["targets"]["mailbox"]["pediatrics"] = {"routine": "2 hours"}
+    schedule = schedule_from_dict(raw)
+    assert due(schedule, local(2026, 11, 28, 9, 0), mailbox="pediatrics") == local(2026, 11, 30, 10, 0)
+
+
+def test_same_day_after_hours_means_the_close_of_the_next_open_day(schedule):
+    assert due(schedule, local(2026, 11, 27, 19, 0), mailbox="surgery") == local(2026, 11, 30, 17, 0)
