@@ -139,7 +139,8 @@ def callbacks(ctx, as_json, include_closed):
     if not rows:
         click.echo("No open messages.")
     for row in rows:
-        flag = " LISTEN" if row["needs_listen"] else ""
+        flag = (" LISTEN" if row["needs_listen"] else "") + (" NO-NUMBER" if row.get("needs_number") else "")
+        flag += f" tries={row['attempts']}" if row.get("attempts") else ""
         overdue = " OVERDUE" if row["overdue"] else ""
         click.echo(f"#{row['id']:<5} {row['urgency']:<9} {row['concern']:<12} due {row['due_at']}{overdue}"
                    f"{flag}  {row['mailbox'] or '-'}  {row['callback_number'] or ''}")
@@ -194,8 +195,9 @@ def models(verify, as_json):
 @click.option("--outcome", required=True, type=click.Choice(OUTCOMES))
 @click.option("--note", default="", help="What was said or done.")
 @click.option("--user", default=lambda: getpass.getuser(), help="Who called (default: the login name).")
+@click.option("--new-number", help="A better number for the next try (e.g. after a wrong number).")
 @click.pass_context
-def callback(ctx, message_id, outcome, note, user):
+def callback(ctx, message_id, outcome, note, user, new_number):
     """Record a callback attempt for MESSAGE_ID; unreached callers are re-queued with a new due time."""
     from .callbacks import CallbackError, record_attempt
     from .schedule import load_schedule
@@ -204,10 +206,11 @@ def callback(ctx, message_id, outcome, note, user):
     db = open_db(config.paths.db)
     try:
         row = record_attempt(db, load_schedule(config.paths.rules_dir / "schedule.toml"), message_id, outcome,
-                             user=user, note=note)
+                             user=user, note=note, new_number=new_number)
     except CallbackError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"#{message_id}: {outcome}; " + ("closed" if row["status"] == "closed" else f"next due {row['due_at']}"))
+    click.echo(f"#{message_id}: {outcome}; " + ("closed" if row["status"] == "closed" else f"next due {row['due_at']}")
+               + ("; no good number left: find one in the chart" if row.get("needs_number") else ""))
 
 
 @main.command()
@@ -242,6 +245,98 @@ def show(ctx, message_id):
         raise click.ClickException(f"no message {message_id}")
     audit(db, "cli", "view_message", message_id)
     _echo_json(row)
+
+
+@main.command()
+@click.argument("message_id", type=int, required=False)
+@click.option("--concern", help="Show the script for a concern instead of a message.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def script(ctx, message_id, concern, as_json):
+    """The callback script for MESSAGE_ID (what to say, what to ask), or for --concern."""
+    from .scripts import ScriptError, load_scripts, script_for
+
+    config = _config(ctx)
+    urgency, header = "routine", ""
+    if message_id is not None:
+        db = open_db(config.paths.db)
+        row = get_message(db, message_id)
+        if row is None:
+            raise click.ClickException(f"no message {message_id}")
+        audit(db, "cli", "view_script", message_id)
+        concern, urgency = row["concern"], row["urgency"]
+        header = (f"#{row['id']} {urgency} / {concern}  due {row['due_at']}  call {row['callback_number'] or '?'}\n"
+                  f"  \"{row['transcript'] or ''}\"\n")
+    elif not concern:
+        raise click.UsageError("give MESSAGE_ID or --concern")
+    try:
+        found = script_for(load_scripts(config.paths.rules_dir), concern, urgency)
+    except ScriptError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        _echo_json({"message_id": message_id, "urgency": urgency, **found.as_dict()})
+        return
+    click.echo(header + f"{found.title}")
+    for line in found.first:
+        click.echo(f"  ! {line}")
+    for line in found.say:
+        click.echo(f"  Say: {line}")
+    for line in found.ask:
+        click.echo(f"  Ask: {line}")
+    for line in found.escalate:
+        click.echo(f"  Escalate: {line}")
+    click.echo(f"  If you reach an answering machine: {found.voicemail}")
+
+
+@main.command()
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="First day (default: 7 days ago).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Day after the last (default: now).")
+@click.option("--format", "fmt", type=click.Choice(["html", "json", "csv"]), default="html", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write here instead of standard output.")
+@click.pass_context
+def report(ctx, since, until, fmt, out):
+    """Response-time report: time to first call back and to resolution, share within target, backlog."""
+    from datetime import timedelta
+
+    from .report import build_report, to_csv, to_html, to_json
+    from .schedule import load_schedule
+    from .store import utcnow
+
+    config = _config(ctx)
+    schedule = load_schedule(config.paths.rules_dir / "schedule.toml")
+    first = since.date() if since else (utcnow().astimezone(schedule.timezone) - timedelta(days=7)).date()
+    built = build_report(open_db(config.paths.db), schedule, first, until.date() if until else None)
+    text = {"html": to_html, "json": to_json, "csv": to_csv}[fmt](built)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"{out}: {built.figures['summary']['messages']} messages", err=True)
+    else:
+        click.echo(text)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--limit", default=50, show_default=True)
+@click.option("--deliver", is_flag=True, help="Send pending alerts now and wait for them.")
+@click.pass_context
+def alerts(ctx, as_json, limit, deliver):
+    """The alert log: what was sent to the on-call person, each try and any error."""
+    from .alerts import alert_log, dispatcher_for
+
+    config = _config(ctx)
+    db = open_db(config.paths.db)
+    if deliver:
+        dispatcher_for(config).wake()
+        dispatcher_for(config).drain(config.alerts.drain_s)
+    rows = alert_log(db, limit)
+    if as_json:
+        _echo_json(rows)
+        return
+    if not rows:
+        click.echo("No alerts.")
+    for row in rows:
+        click.echo(f"alert {row['id']:<5} message #{row['message_id']:<5} {row['urgency']:<9} {row['channel']:<7} "
+                   f"{row['state']:<7} tries={row['attempts']} {row['last_error'] or ''}")
 
 
 if __name__ == "__main__":  # pragma: no cover

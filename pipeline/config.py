@@ -65,12 +65,40 @@ class WebConfig:
 
 
 @dataclass(frozen=True)
+class AlertsConfig:
+    """Who is told at once about emergency and urgent messages (pipeline/alerts.py)."""
+
+    urgencies: tuple[str, ...] = ("emergency", "urgent")  # always alerted, day or night
+    after_hours_urgencies: tuple[str, ...] = ()  # alerted only when the practice is closed
+    # What an alert carries; anything more is PHI the practice must choose to send. Allowed:
+    # urgency, concern, mailbox, callback_number, link, received_at, due_at, needs_listen,
+    # caller_name, caller_number, reasons, transcript.
+    fields: tuple[str, ...] = ("urgency", "concern", "mailbox", "callback_number", "link")
+    base_url: str = ""  # for links to the message; empty: [web] base_url
+    smtp_host: str = ""  # empty: no e-mail
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password_env: str = "VMTRIAGE_SMTP_PASSWORD"  # the password is read from this variable
+    smtp_from: str = "vmtriage@localhost"
+    smtp_to: tuple[str, ...] = ()
+    webhook_url: str = ""  # empty: no webhook
+    webhook_secret: str = ""  # HMAC-SHA256 key; or leave empty and set the variable below
+    webhook_secret_env: str = "VMTRIAGE_WEBHOOK_SECRET"
+    retries: int = 6  # delivery tries per alert and channel
+    backoff_s: float = 2.0  # wait after the first failure; doubles after each one (capped at 5 minutes)
+    timeout_s: float = 10.0  # per try
+    drain_s: float = 15.0  # at exit, wait this long for alerts still being sent
+
+
+@dataclass(frozen=True)
 class Config:
     paths: PathsConfig = field(default_factory=PathsConfig)
     transcription: TranscriptionConfig = field(default_factory=TranscriptionConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
     ingest: IngestConfig = field(default_factory=IngestConfig)
     web: WebConfig = field(default_factory=WebConfig)
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
     source: str = "defaults"
 
     def with_paths(self, **changes) -> Config:
@@ -142,7 +170,8 @@ def _raw_keys(path: Path, section: str) -> set[str]:
 def as_dict(config) -> dict:
     """A JSON-friendly view of the configuration (for the admin page and `vmtriage config`)."""
     if is_dataclass(config):
-        return {f.name: as_dict(getattr(config, f.name)) for f in fields(config)}
+        return {f.name: "***" if f.name.endswith(("secret", "password")) and getattr(config, f.name)
+                else as_dict(getattr(config, f.name)) for f in fields(config)}
     if isinstance(config, Path):
         try:
             return str(config.relative_to(PROJECT_ROOT))

@@ -125,8 +125,56 @@ def _initial(db: sqlite_utils.Database) -> None:
     )
 
 
+def _callbacks_targets(db: sqlite_utils.Database) -> None:
+    """The callback workflow: the first due time kept as the target, attempt counts, bad numbers."""
+    messages = db["messages"]
+    messages.add_column("target_at", str)  # the first due time: what the report measures against
+    messages.add_column("attempts", int, not_null_default=0)
+    messages.add_column("needs_number", int, not_null_default=0)  # every known number was wrong
+    messages.add_column("bad_numbers", str)  # JSON list of numbers that reached a wrong party
+    db["callbacks"].add_column("number", str)  # the number dialled
+    db.execute("update messages set target_at = due_at where target_at is null")
+    # Every insert path (worker, tests, other tools) gets its target without having to know about it.
+    db.execute(
+        "create trigger if not exists messages_target_at after insert on messages "
+        "when new.target_at is null begin "
+        "update messages set target_at = new.due_at where id = new.id; end"
+    )
+
+
+def _alerts_log(db: sqlite_utils.Database) -> None:
+    """Alerts to the on-call person: one row per message and channel, one row per delivery try."""
+    db["alerts"].create(
+        {
+            "id": int,
+            "message_id": int,
+            "urgency": str,
+            "channel": str,  # email | webhook
+            "destination": str,  # address or URL (not PHI)
+            "payload": str,  # JSON: only the fields the practice configured
+            "state": str,  # pending | sent | failed
+            "attempts": int,
+            "last_error": str,
+            "created_at": str,
+            "next_attempt_at": str,
+            "sent_at": str,
+        },
+        pk="id",
+        defaults={"attempts": 0, "state": "pending"},
+    )
+    db["alerts"].create_index(["message_id", "channel", "urgency"], unique=True)
+    db["alerts"].create_index(["state", "next_attempt_at"])
+    db["alert_attempts"].create(
+        {"id": int, "alert_id": int, "at": str, "ok": int, "error": str},
+        pk="id",
+    )
+    db["alert_attempts"].create_index(["alert_id"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _initial,
+    _callbacks_targets,
+    _alerts_log,
 ]
 
 

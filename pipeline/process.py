@@ -57,7 +57,7 @@ class Processor:
         self.schedule = load_schedule(config.paths.rules_dir / "schedule.toml")
 
     def analyse(self, path: Path, received: datetime, metadata: CallMetadata | None = None,
-                on_stage=None) -> ProcessedMessage:
+                on_stage=None, mailbox: str = "") -> ProcessedMessage:
         """Run every stage on one file; `on_stage(name)` is called as each completes (job states)."""
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
@@ -72,7 +72,8 @@ class Processor:
         on_stage and on_stage("transcribed")
         t0 = time.perf_counter()
         triage = surface_unclear(self.triager.triage(transcript.triage_text), transcript)
-        due = due_at(self.schedule, received, triage.urgency, triage.concern, transcript.needs_listen)
+        mailbox = mailbox or (metadata.mailbox if metadata else "") or ""
+        due = due_at(self.schedule, received, triage.urgency, triage.concern, transcript.needs_listen, mailbox)
         timings["triage"] = _ms(t0)
         on_stage and on_stage("triaged")
         return ProcessedMessage(decoded.info, transcript, triage, due, timings)

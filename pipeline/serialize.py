@@ -78,6 +78,8 @@ def callback_rows(db: sqlite_utils.Database, include_closed: bool = False) -> li
             "due_at": r["due_at"],
             "overdue": bool(r["due_at"] and r["due_at"] <= now and r["status"] == "open"),
             "status": r["status"],
+            "attempts": r.get("attempts") or 0,
+            "needs_number": bool(r.get("needs_number")),
             "reasons": [x["label"] for x in r["reasons"] or []],
         }
         for n, r in enumerate(rows, start=1)

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import sqlite_utils
 
+from .alerts import channels, dispatcher_for, notify_if_needed
 from .audio import AudioError
 from .config import Config
 from .ingest import InboxWatcher, quarantine_file
 from .process import Processor
 from .records import CallMetadata
-from .store import insert_message, iso, message_by_sha, open_db, utcnow
+from .store import get_message, insert_message, iso, message_by_sha, open_db, utcnow
 
 log = logging.getLogger("vmtriage.worker")
 
@@ -55,6 +56,7 @@ def run_job(db: sqlite_utils.Database, config: Config, processor: Processor, job
     existing = message_by_sha(db, job["sha256"])
     if existing:  # stored before a crash cut the job short
         set_state(db, job_id, "done", message_id=existing["id"])
+        notify_if_needed(db, config, existing)  # in case the crash came before the alert was queued
         return existing["id"]
     attempts = job["attempts"] + 1
     set_state(db, job_id, job["state"] if job["state"] != "failed" else "received", attempts=attempts)
@@ -62,7 +64,7 @@ def run_job(db: sqlite_utils.Database, config: Config, processor: Processor, job
     archived = Path(job["archive_path"])
     try:
         processed = processor.analyse(archived, received_time(job, metadata), metadata,
-                                      on_stage=lambda state: set_state(db, job_id, state))
+                                      on_stage=lambda state: set_state(db, job_id, state), mailbox=job["mailbox"])
     except AudioError as exc:
         quarantine_file(db, config, archived, file_name=job["file_name"], mailbox=job["mailbox"],
                         code=exc.code, reason=str(exc), sha256=job["sha256"], move=False)
@@ -85,6 +87,8 @@ def run_job(db: sqlite_utils.Database, config: Config, processor: Processor, job
         transcript=processed.transcript, triage=processed.triage, due_at=iso(processed.due_at),
         metadata=metadata, timings_ms=processed.timings_ms,
     )
+    # Queue alerts before marking the job done: a crash in between resumes the job, which alerts then.
+    notify_if_needed(db, config, get_message(db, message_id))  # queues only; delivery is in the background
     set_state(db, job_id, "done", message_id=message_id)
     log.info("job=%s done message=%s urgency=%s", job_id, message_id, processed.triage.urgency)
     return message_id
@@ -108,6 +112,8 @@ class Service:
         if self.processor is None:
             self.processor = Processor(self.config)
         self.watcher.start()
+        if channels(self.config.alerts):
+            dispatcher_for(self.config)  # sends alerts left pending by a previous run
         log.info("watching %s", self.config.paths.inbox)
         try:
             while not self.stop_event.is_set():
