@@ -227,6 +227,11 @@ def retriage(ctx, since, as_json):
     db = open_db(config.paths.db)
     summary = run_retriage(db, Triager(config.paths.rules_dir),
                            load_schedule(config.paths.rules_dir / "schedule.toml"), since=since)
+    # A label raised to urgent or higher on an open message alerts exactly like a new message.
+    from .alerts import notify_if_needed
+
+    for message_id in summary.raised:
+        notify_if_needed(db, config, get_message(db, message_id))
     if as_json:
         _echo_json(asdict(summary))
     else:

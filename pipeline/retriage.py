@@ -67,7 +67,8 @@ def retriage(db: sqlite_utils.Database, triager: Triager, schedule: Schedule, si
         if row["status"] == "open" and (result.urgency, result.concern) != (row["urgency"], row["concern"]):
             received = datetime.fromisoformat(row["received_at"])
             update["due_at"] = iso(due_at(schedule, received, result.urgency, result.concern,
-                                          transcript.needs_listen))
+                                          transcript.needs_listen, mailbox=row["mailbox"]))
+            update["target_at"] = update["due_at"]  # the report measures against the current label's target
         with db.conn:
             db["messages"].update(row["id"], update)
             record_label(db, row["id"], result, produced_by="system:retriage")
