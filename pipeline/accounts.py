@@ -129,8 +129,12 @@ def create_session(db: sqlite_utils.Database, user: User) -> Session:
 
 
 def session_for(db: sqlite_utils.Database, token: str | None, idle_timeout: timedelta,
-                now: datetime | None = None) -> Session | None:
-    """The live session for a cookie token, touched; None when unknown, idle too long or disabled."""
+                now: datetime | None = None, touch: bool = True) -> Session | None:
+    """The live session for a cookie token; None when unknown, idle too long or disabled.
+
+    `touch` marks the person active; a page's automatic refresh passes False so that a list left
+    open on a screen still signs out after the idle timeout.
+    """
     if not token:
         return None
     now = now or utcnow()
@@ -146,11 +150,13 @@ def session_for(db: sqlite_utils.Database, token: str | None, idle_timeout: time
         db.execute("delete from sessions where token_hash = ?", [key])
         db.conn.commit()
         return None
-    db.execute("update sessions set last_seen_at = ? where token_hash = ?", [iso(now), key])
-    db.conn.commit()
+    if touch:
+        db.execute("update sessions set last_seen_at = ? where token_hash = ?", [iso(now), key])
+        db.conn.commit()
     return Session(token=token, csrf=row["csrf"], user=_user(row))
 
 
-def end_session(db: sqlite_utils.Database, token: str) -> None:
-    db.execute("delete from sessions where token_hash = ?", [_token_hash(token)])
-    db.conn.commit()
+def end_session(db: sqlite_utils.Database, session: Session) -> None:
+    with db.conn:
+        db.execute("delete from sessions where token_hash = ?", [_token_hash(session.token)])
+        audit(db, session.user.name, "logout")

@@ -193,11 +193,18 @@ def corrections(db: sqlite_utils.Database) -> list[dict]:
     return [{k: row[k] for k in EXPORT_FIELDS} for row in rows]
 
 
+def _inert(value):
+    """A cell a spreadsheet will not run as a formula (callers' words are untrusted)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def to_csv(rows: list[dict]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS)
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: _inert(v) for k, v in row.items()} for row in rows)
     return out.getvalue()
 
 

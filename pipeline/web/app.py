@@ -62,7 +62,8 @@ def web(request: Request) -> Web:
 
 
 def current_session(request: Request, w: Web = Depends(web)) -> Session:  # noqa: B008
-    session = session_for(w.db, request.cookies.get(SESSION_COOKIE), w.idle_timeout)
+    automatic = request.query_params.get("auto") == "1"  # a page refreshing itself is not the person
+    session = session_for(w.db, request.cookies.get(SESSION_COOKIE), w.idle_timeout, touch=not automatic)
     if session is None:
         raise NotSignedIn()
     request.state.session = session

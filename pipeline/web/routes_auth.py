@@ -62,7 +62,7 @@ def login(request: Request, name: str = Form(""), password: str = Form(""), csrf
 @router.post("/logout")
 def logout(csrf: str = Form(""), session: Session = SIGNED_IN, w: Web = WEB):
     check_csrf(session, csrf)
-    end_session(w.db, session.token)
+    end_session(w.db, session)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
