@@ -16,7 +16,7 @@ from ..serialize import callback_rows, message_json
 from ..store import audit, get_message
 from .app import ASSISTANT, WEB, Web, check_csrf, render
 from .callback_scripts import callback_script
-from .transcript_view import tokens
+from .transcript_view import runs, tokens
 
 router = APIRouter()
 OUTCOME_LABELS = {
@@ -56,8 +56,8 @@ def message_page(request: Request, message_id: int, flagged: int = 0, session: S
     m = _message_or_404(w, message_id)
     audit(w.db, session.user.name, "view_message", message_id, {"page": "message"})
     translated = bool(m["translation"])
-    original = tokens(m["transcript"] or "", m["words"], [] if translated else m["reasons"])
-    translation = tokens(m["translation"], None, m["reasons"]) if translated else None
+    original = runs(tokens(m["transcript"] or "", m["words"], [] if translated else m["reasons"]))
+    translation = runs(tokens(m["translation"], None, m["reasons"])) if translated else None
     db = w.db
     return render(
         request, "message.html", m=m, original=original, translation=translation,
@@ -86,7 +86,7 @@ def message_audio(request: Request, message_id: int, session: Session = ASSISTAN
     if not path.is_file() or not path.resolve().is_relative_to(data_dir):
         raise HTTPException(status_code=404, detail="The recording is not in the archive.")
     if request.headers.get("range", "bytes=0-").startswith("bytes=0-"):  # once per play, not per chunk
-        audit(w.db, session.user.name, "play_audio", message_id)
+        audit(w.db, session.user.name, "fetch_audio", message_id)
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return FileResponse(path, media_type=media_type)
 

@@ -70,3 +70,23 @@ def tokens(text: str, words: list[dict] | None = None, reasons: list[dict] | Non
         out.append(Token(text=m.group(), start_s=start_s, mark=mark, title=title, space_before=text[prev_end:a]))
         prev_end = b
     return out
+
+
+@dataclass(frozen=True)
+class Run:
+    """Consecutive tokens with the same mark, so a highlighted phrase reads as one span."""
+
+    mark: str
+    title: str
+    tokens: tuple[Token, ...]
+    space_before: str = ""
+
+
+def runs(toks: list[Token]) -> list[Run]:
+    out: list[Run] = []
+    for t in toks:
+        if out and out[-1].mark == t.mark and out[-1].title == t.title:
+            out[-1] = Run(out[-1].mark, out[-1].title, out[-1].tokens + (t,), out[-1].space_before)
+        else:
+            out.append(Run(t.mark, t.title, (t,), t.space_before))
+    return out
