@@ -113,6 +113,7 @@ def authenticate(db: sqlite_utils.Database, name: str, password: str, ip: str) -
     else:
         _hasher.hash(password)  # the same work for unknown names, so timing does not reveal them
     with db.conn:
+        db.execute("delete from login_attempts where at < ?", [iso(utcnow() - timedelta(days=1))])  # keep it small
         db["login_attempts"].insert({"name": name[:64], "ip": ip, "at": iso(utcnow()), "ok": int(ok)})
         audit(db, name[:64] if ok else "anonymous", "login" if ok else "login_failed", None, {"ip": ip})
         if ok:

@@ -1,7 +1,8 @@
-"""The callback script for a concern: what to ask and say when calling back.
+"""The callback script for a message: what to say and ask when calling back, for its concern.
 
-rules/scripts.yaml belongs to the scripts work (pipeline/scripts.py). Until that lands this reads
-the file itself, leniently, and shows nothing when it is absent: one function, easy to replace.
+rules/scripts.yaml and its loader (pipeline/scripts.py) belong to the callbacks work. This one
+function uses that loader when it is present and otherwise reads the file leniently itself;
+without the file it shows nothing. Either way the page gets {"title", "lines", "voicemail"}.
 """
 
 from __future__ import annotations
@@ -11,35 +12,43 @@ from pathlib import Path
 import yaml
 
 
-def callback_script(rules_dir: Path, concern: str) -> dict | None:
-    """{"title": str, "lines": [str]} for the concern (or its `default`), or None."""
+def callback_script(rules_dir: Path, concern: str, urgency: str = "routine") -> dict | None:
     path = Path(rules_dir) / "scripts.yaml"
     if not path.is_file():
         return None
     try:
+        from ..scripts import ScriptError, load_scripts, script_for  # the callbacks module, once merged
+    except ImportError:
+        return _read_yaml(path, concern, urgency)
+    try:
+        script = script_for(load_scripts(rules_dir), concern, urgency)
+    except (ScriptError, KeyError):
+        return None
+    return {"title": script.title, "lines": script.lines, "voicemail": script.voicemail}
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return []
+
+
+def _read_yaml(path: Path, concern: str, urgency: str) -> dict | None:
+    try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):
         return None
-    if isinstance(raw, dict) and isinstance(raw.get("scripts"), dict | list):
-        raw = raw["scripts"]
-    if isinstance(raw, list):  # [{concern: ..., ...}, ...]
-        raw = {item.get("concern"): item for item in raw if isinstance(item, dict)}
     if not isinstance(raw, dict):
         return None
-    entry = raw.get(concern) or raw.get("default")
-    if entry is None:
-        return None
-    if isinstance(entry, str):
-        return {"title": concern.replace("_", " "), "lines": [entry]}
-    if isinstance(entry, list):
-        return {"title": concern.replace("_", " "), "lines": [str(x) for x in entry]}
-    if isinstance(entry, dict):
-        lines = []
-        for key in ("say", "steps", "ask", "questions", "lines", "script", "escalate"):
-            value = entry.get(key)
-            if isinstance(value, str):
-                lines.append(value)
-            elif isinstance(value, list):
-                lines.extend(str(x) if not isinstance(x, dict) else " ".join(map(str, x.values())) for x in value)
-        return {"title": str(entry.get("title") or concern.replace("_", " ")), "lines": lines}
-    return None
+    entries = raw.get("scripts", raw)
+    entry = entries.get(concern) or entries.get("other") if isinstance(entries, dict) else None
+    if not isinstance(entry, dict):
+        return {"title": concern.replace("_", " "), "lines": _strings(entry)} if entry else None
+    urgency_lines = raw.get("urgency") if isinstance(raw.get("urgency"), dict) else {}
+    lines = [*_strings(urgency_lines.get(urgency)), *_strings(entry.get("say")),
+             *(f"Ask: {q}" for q in _strings(entry.get("ask"))),
+             *(f"Escalate: {e}" for e in _strings(entry.get("escalate")))]
+    return {"title": str(entry.get("title") or concern.replace("_", " ")), "lines": lines,
+            "voicemail": " ".join(str(raw.get("voicemail", "")).split())}

@@ -61,7 +61,7 @@ def message_page(request: Request, message_id: int, flagged: int = 0, session: S
     db = w.db
     return render(
         request, "message.html", m=m, original=original, translation=translation,
-        script=callback_script(w.config.paths.rules_dir, m["concern"]),
+        script=callback_script(w.config.paths.rules_dir, m["concern"], m["urgency"]),
         attempts=list(db["callbacks"].rows_where("message_id = ?", [message_id], order_by="id")),
         history=list(db["triage_history"].rows_where("message_id = ?", [message_id], order_by="id")),
         reviews=list(db["reviews"].rows_where("message_id = ?", [message_id], order_by="id")),

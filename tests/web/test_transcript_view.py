@@ -34,6 +34,7 @@ def test_no_scripts_file_means_no_script(tmp_path):
 
 
 def test_a_script_for_the_concern_is_read_from_rules(tmp_path):
-    (tmp_path / "scripts.yaml").write_text("refill:\n  title: Refill\n  steps: [Confirm date of birth, Which pharmacy]")
+    (tmp_path / "scripts.yaml").write_text(
+        "scripts:\n  refill:\n    title: Refill\n    say: [Calling about your refill]\n    ask: [Which pharmacy]\n")
     script = callback_script(tmp_path, "refill")
-    assert script == {"title": "Refill", "lines": ["Confirm date of birth", "Which pharmacy"]}
+    assert (script["title"], script["lines"][:2]) == ("Refill", ["Calling about your refill", "Ask: Which pharmacy"])
