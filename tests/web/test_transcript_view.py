@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import yaml
+
+from pipeline.records import CONCERNS
 from pipeline.web.callback_scripts import callback_script
 from pipeline.web.transcript_view import runs, tokens
 
@@ -34,7 +37,8 @@ def test_no_scripts_file_means_no_script(tmp_path):
 
 
 def test_a_script_for_the_concern_is_read_from_rules(tmp_path):
-    (tmp_path / "scripts.yaml").write_text(
-        "scripts:\n  refill:\n    title: Refill\n    say: [Calling about your refill]\n    ask: [Which pharmacy]\n")
+    # Every concern has an entry, as the callbacks loader (pipeline/scripts.py) requires.
+    entries = {c: {"title": c.title(), "say": [f"Calling about your {c}"], "ask": ["Which pharmacy"]} for c in CONCERNS}
+    (tmp_path / "scripts.yaml").write_text(yaml.safe_dump({"scripts": entries}))
     script = callback_script(tmp_path, "refill")
     assert (script["title"], script["lines"][:2]) == ("Refill", ["Calling about your refill", "Ask: Which pharmacy"])
