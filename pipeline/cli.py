@@ -161,14 +161,20 @@ def watch(ctx):
 @main.command()
 @click.pass_context
 def run(ctx):
-    """The main job: the inbox watcher and worker, on inbox/ and data/vmtriage.db by default."""
+    """The main job: the inbox watcher, the worker and the web page, on inbox/ and data/vmtriage.db by default."""
+    from .web import start_web_in_thread
     from .worker import Service
 
     config = _config(ctx)
     service = Service(config)
     service.install_signal_handlers()
     click.echo(f"vmtriage: watching {config.paths.inbox}; database {config.paths.db}", err=True)
-    service.run()
+    web = start_web_in_thread(config)
+    _web_hint(config)
+    try:
+        service.run()
+    finally:
+        web.stop()
 
 
 @main.command()
@@ -342,6 +348,89 @@ def alerts(ctx, as_json, limit, deliver):
     for row in rows:
         click.echo(f"alert {row['id']:<5} message #{row['message_id']:<5} {row['urgency']:<9} {row['channel']:<7} "
                    f"{row['state']:<7} tries={row['attempts']} {row['last_error'] or ''}")
+
+def _web_hint(config: Config) -> None:
+    """Where the page is, and how to make the first account when there is none."""
+    from .accounts import count_users
+
+    click.echo(f"vmtriage: web page on http://{config.web.host}:{config.web.port}/", err=True)
+    if count_users(open_db(config.paths.db)) == 0:
+        click.echo("vmtriage: no accounts yet. Create the first administrator in another terminal:\n"
+                   "    .venv/bin/vmtriage user add admin --role admin\n"
+                   "then sign in on the web page and add the other accounts under Admin.", err=True)
+
+
+@main.command()
+@click.option("--host", help="Address to listen on (default from [web] host: 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default from [web] port: 8000).")
+@click.option("--db", type=click.Path(dir_okay=False), help="SQLite file (same as `vmtriage --db`).")
+@click.pass_context
+def serve(ctx, host, port, db):
+    """The web page alone (sign-in required), without the watcher and worker."""
+    from dataclasses import replace
+
+    from .web import serve as serve_web
+
+    config = _config(ctx).with_paths(db=db)
+    config = replace(config, web=replace(config.web, host=host or config.web.host, port=port or config.web.port))
+    _web_hint(config)
+    serve_web(config)
+
+
+@main.group()
+def user():
+    """Accounts for the web page."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(("assistant", "reviewer", "admin")))
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.pass_context
+def user_add(ctx, name, role, password_stdin):
+    """Create an account NAME with ROLE; the password is asked for (or read with --password-stdin)."""
+    from .accounts import AccountError, add_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    db = open_db(_config(ctx).paths.db)
+    try:
+        add_user(db, name, role, password, actor=f"cli:{getpass.getuser()}")
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Added {role} {name}.")
+
+
+@user.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def user_list(ctx, as_json):
+    """The accounts, their roles and whether they are active."""
+    from .accounts import list_users
+
+    rows = list_users(open_db(_config(ctx).paths.db))
+    if as_json:
+        _echo_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['name']:<20} {row['role']:<10} {'active' if row['active'] else 'disabled'}")
+
+
+@user.command("disable")
+@click.argument("name")
+@click.pass_context
+def user_disable(ctx, name):
+    """Disable NAME's account and end its sessions."""
+    from .accounts import set_active
+
+    db = open_db(_config(ctx).paths.db)
+    rows = list(db["users"].rows_where("name = ?", [name], limit=1))
+    if not rows:
+        raise click.ClickException(f"no user {name!r}")
+    set_active(db, rows[0]["id"], False, actor=f"cli:{getpass.getuser()}")
+    click.echo(f"Disabled {name}.")
 
 
 if __name__ == "__main__":  # pragma: no cover

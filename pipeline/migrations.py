@@ -171,10 +171,39 @@ def _alerts_log(db: sqlite_utils.Database) -> None:
     db["alert_attempts"].create_index(["alert_id"])
 
 
+def _web_users_sessions_reviews(db: sqlite_utils.Database) -> None:
+    """People who sign in to the web page, their sessions, login attempts, QA reviews and flags."""
+    db["users"].create(
+        {"id": int, "name": str, "password_hash": str, "role": str,  # assistant | reviewer | admin
+         "active": int, "created_at": str, "last_login_at": str},
+        pk="id", not_null={"name", "password_hash", "role"}, defaults={"active": 1},
+    )
+    db["users"].create_index(["name"], unique=True)
+    db["sessions"].create(
+        {"token_hash": str, "user_id": int, "csrf": str, "created_at": str, "last_seen_at": str},
+        pk="token_hash",
+    )
+    db["login_attempts"].create({"id": int, "name": str, "ip": str, "at": str, "ok": int}, pk="id")
+    db["login_attempts"].create_index(["at"])
+    db["reviews"].create(
+        {"id": int, "message_id": int, "reviewer": str, "at": str,
+         "prior_urgency": str, "prior_concern": str,  # the label the reviewer saw
+         "urgency": str, "concern": str, "agreed": int, "reason": str},
+        pk="id",
+    )
+    db["reviews"].create_index(["message_id"])
+    db["flags"].create(
+        {"id": int, "message_id": int, "user": str, "at": str, "note": str, "resolved_at": str, "resolved_by": str},
+        pk="id",
+    )
+    db["flags"].create_index(["message_id"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _initial,
     _callbacks_targets,
     _alerts_log,
+    _web_users_sessions_reviews,
 ]
 
 
