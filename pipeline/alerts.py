@@ -53,7 +53,9 @@ def _tuple(value) -> tuple[str, ...]:
 # --- what to send --------------------------------------------------------------------------------
 
 def should_alert(row: dict, schedule: Schedule, cfg: AlertsConfig) -> bool:
-    """Emergency and urgent messages always (by default); some urgencies only after hours."""
+    """Open emergency and urgent messages always (by default); some urgencies only after hours."""
+    if row.get("status", "open") != "open":
+        return False  # a closed message (relabelled later) needs no one woken up
     if row["urgency"] in _tuple(cfg.urgencies):
         return True
     if row["urgency"] in _tuple(cfg.after_hours_urgencies):

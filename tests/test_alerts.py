@@ -187,6 +187,13 @@ def test_a_routine_message_is_not_alerted(config, db):
     assert alerts.notify_if_needed(db, config, get_message(db, mid)) == []
 
 
+def test_a_closed_message_raised_to_emergency_later_is_not_alerted(config, db):
+    config = webhook_config(config, "http://127.0.0.1:9/hook")
+    mid = add_message(db, received=SAT_22, due=SAT_22, urgency="emergency")
+    db["messages"].update(mid, {"status": "closed"})
+    assert alerts.notify_if_needed(db, config, get_message(db, mid)) == []
+
+
 def test_urgent_alerts_can_be_limited_to_after_hours(config, db):
     config = webhook_config(config, "http://127.0.0.1:9/hook", urgencies=("emergency",),
                             after_hours_urgencies=("urgent",), retries=1)

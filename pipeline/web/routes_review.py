@@ -6,6 +6,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ..accounts import Session
+from ..alerts import notify_if_needed
 from ..records import CONCERNS, URGENCIES
 from ..reviews import (
     ReviewError,
@@ -46,13 +47,15 @@ def review(message_id: int, urgency: str = Form(""), concern: str = Form(""), re
            csrf: str = Form(""), session: Session = REVIEWER, w: Web = WEB):
     check_csrf(session, csrf)
     try:
-        record_review(w.db, w.schedule, message_id, reviewer=session.user.name, urgency=urgency, concern=concern,
-                      reason=reason)
+        row = record_review(w.db, w.schedule, message_id, reviewer=session.user.name, urgency=urgency,
+                            concern=concern, reason=reason)
     except ReviewError as exc:
         code = "reason" if "reason" in str(exc) else "review"
         if "no message" in str(exc):
             raise HTTPException(status_code=404, detail="There is no such message.") from exc
         return RedirectResponse(f"/messages/{message_id}?error={code}#review", status_code=303)
+    # A reviewer raising an open message to urgent or higher alerts on-call like a new message would.
+    notify_if_needed(w.db, w.config, row)
     return RedirectResponse(f"/review?saved={message_id}", status_code=303)
 
 
