@@ -124,7 +124,8 @@ def triage(ctx, text, jsonl, as_json):
 
 
 @main.command("train-triage")
-@click.option("--corpus", type=click.Path(dir_okay=False, exists=True), help="Labelled JSONL (default models/triage_corpus.jsonl).")
+@click.option("--corpus", type=click.Path(dir_okay=False, exists=True),
+              help="Labelled JSONL (default models/triage_corpus.jsonl).")
 @click.option("--out", type=click.Path(dir_okay=False), help="Artifact path (default models/triage_classifier.joblib).")
 def train_triage(corpus, out):
     """Retrain the triage classifier from a labelled corpus and save it with version, data hash and metrics."""
