@@ -41,3 +41,13 @@ def test_a_set_without_urgent_messages_does_not_block():
     empty = Figures(0, 0, 0, None, None, None, None)
     verdict = judge({"reviewed": empty}, {"reviewed": empty}, 0.01)
     assert verdict.promote and verdict.notes == ["reviewed: empty, nothing checked"]
+
+
+def test_a_weaker_classifier_is_refused_even_when_the_rules_hide_it():
+    gold = [Label("urgent", "symptoms")] * 10
+    current = [Label("urgent", "symptoms", model_urgency="urgent")] * 10
+    weaker = [Label("urgent", "symptoms", model_urgency="routine")] * 3 + [
+        Label("urgent", "symptoms", model_urgency="urgent")] * 7
+    verdict = judge({"heldout": figures(gold, current)}, {"heldout": figures(gold, weaker)}, 0.01)
+    assert figures(gold, weaker).urgent_recall == 1.0
+    assert not verdict.promote and "model_urgent_recall" in verdict.reasons[0]

@@ -1,7 +1,8 @@
 """The promotion rule: a retrained model that misses more urgent messages is worse than no change.
 
 On every evaluation set the candidate must keep urgent-or-higher recall at least where the current
-model has it (no tolerance), and must not lose more than `tolerance` on the other figures.
+model has it (no tolerance), and must not lose more than `tolerance` on the other figures, including
+the classifier's own urgent-or-higher recall (metrics.py says why).
 A figure that cannot be measured on a set (None) is skipped and said so.
 """
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from .metrics import Figures
 
 NO_DROP = ("urgent_recall",)
-TOLERATED = ("emergency_recall", "urgent_precision", "concern_accuracy")
+TOLERATED = ("emergency_recall", "urgent_precision", "concern_accuracy", "model_urgent_recall")
 _EPS = 1e-9
 
 

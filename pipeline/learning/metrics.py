@@ -1,5 +1,9 @@
 """The triage figures every model is judged by (issue 4's targets), from gold and predicted labels.
 
+`model_urgent_recall` is the classifier's own urgent-or-higher recall, before the rules' floor: the
+rules hide a weakened classifier on messages they catch, but the classifier is the safety net for
+phrasings and mis-hearings no rule knows, so the gate watches it too.
+
 A figure with nothing to measure (no urgent messages in the set, say) is None, not 0 or 1, so the
 gate can tell "cannot say" from "perfect".
 """
@@ -9,13 +13,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 URGENT_PLUS = ("emergency", "urgent")
-FIGURES = ("urgent_recall", "emergency_recall", "urgent_precision", "concern_accuracy")
+FIGURES = ("urgent_recall", "emergency_recall", "urgent_precision", "concern_accuracy", "model_urgent_recall")
 
 
 @dataclass(frozen=True)
 class Label:
     urgency: str
     concern: str
+    model_urgency: str | None = None  # what the classifier alone said (None: no classifier)
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class Figures:
     emergency_recall: float | None  # gold emergency labelled emergency
     urgent_precision: float | None  # labelled urgent-or-higher that are
     concern_accuracy: float | None
+    model_urgent_recall: float | None = None  # the classifier alone, before the rules' floor
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -51,4 +57,6 @@ def figures(gold: list[Label], predicted: list[Label]) -> Figures:
         emergency_recall=_share(sum(p.urgency == "emergency" for p in gold_em), len(gold_em)),
         urgent_precision=_share(sum(g.urgency in URGENT_PLUS for g in pred_up), len(pred_up)),
         concern_accuracy=_share(sum(g.concern == p.concern for g, p in pairs), len(pairs)),
+        model_urgent_recall=None if any(p.model_urgency is None for p in gold_up) else
+        _share(sum(p.model_urgency in URGENT_PLUS for p in gold_up), len(gold_up)),
     )

@@ -25,7 +25,7 @@ import sqlite_utils
 from .corrections import reviews, split_reviews
 from .examples import Example, data_sha256
 from .gate import Verdict, judge
-from .metrics import Figures, Label, figures
+from .metrics import FIGURES, Figures, Label, figures
 from .versions import ModelVersions, new_version_id, now_iso
 
 LabelFn = Callable[[list[str]], list[Label]]
@@ -90,7 +90,7 @@ def _what_changed(parent: str, data: dict, before: dict[str, Figures], after: di
     lines = [f"retrained from {parent} with {data['reviewed_train']} reviewed message(s) "
              f"({data['corrections_train']} correction(s)) added to {data['base_examples']} base examples"]
     for set_name, fig in after.items():
-        for name in ("urgent_recall", "emergency_recall", "urgent_precision", "concern_accuracy"):
+        for name in FIGURES:
             old, new = getattr(before[set_name], name), getattr(fig, name)
             if old is not None and new is not None and abs(new - old) > 1e-9:
                 lines.append(f"{set_name} {name}: {old:.4f} -> {new:.4f}")
