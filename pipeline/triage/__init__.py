@@ -1,31 +1,61 @@
-"""Triage: decide how urgent a message is and what it is about, with the reasons why."""
+"""Triage: decide how urgent a message is and what it is about, with the reasons why.
+
+Rules (rules/*.yaml, matched with regular expressions, sounds-like matching and medspaCy ConText)
+set an urgency floor; a scikit-learn classifier (models/triage_classifier.joblib) may raise it and
+says when it is unsure; policy.py combines them; extract.py fills in callback numbers, names,
+date of birth, medications and days since a procedure.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..records import TriageResult
+from .classifier import TriageModel, load_model
 from .concerns import cue_hits
-from .matcher import build_nlp, mentions_in
+from .extract import Extractor
+from .facts import read_facts
+from .matcher import RedFlagMatcher
+from .medications import MedicationFinder
 from .policy import decide
 from .ruleset import RuleSet, load_ruleset
 
+_DEFAULT = object()
+
 
 class Triager:
-    """Loads the rules and the medspaCy pipeline once; `triage()` is then cheap per message."""
+    """Loads rules, matcher and model once; `triage()` is then cheap per message.
 
-    def __init__(self, rules_dir: Path):
+    `model_path=None` runs on rules alone; by default the bundled model is used when present.
+    """
+
+    def __init__(self, rules_dir: Path, model_path=_DEFAULT):
         self.ruleset: RuleSet = load_ruleset(rules_dir)
-        self.nlp = build_nlp(self.ruleset)
+        self.matcher = RedFlagMatcher(self.ruleset)
+        self.medications = MedicationFinder(self.ruleset.medications)
+        self.extractor = Extractor(self.ruleset.vocabulary)
+        self.model: TriageModel | None = load_model() if model_path is _DEFAULT else (
+            load_model(model_path) if model_path else None)
+
+    @property
+    def model_version(self) -> str:
+        return self.model.version if self.model else ""
 
     def triage(self, text: str) -> TriageResult:
-        return self._decide(self.nlp(text), text)
+        return self.triage_many([text])[0]
 
     def triage_many(self, texts: list[str]) -> list[TriageResult]:
-        return [self._decide(doc, text) for doc, text in zip(self.nlp.pipe(texts), texts, strict=True)]
+        opinions = self.model.opinions(texts) if self.model and texts else [None] * len(texts)
+        thresholds = self.model.thresholds if self.model else None
+        return [self._decide(text, opinion, thresholds) for text, opinion in zip(texts, opinions, strict=True)]
 
-    def _decide(self, doc, text: str) -> TriageResult:
-        return decide(mentions_in(doc), cue_hits(text, self.ruleset.concern_cues), self.ruleset)
+    def _decide(self, text: str, opinion, thresholds) -> TriageResult:
+        meds = self.medications.find(text)
+        facts = read_facts(text, self.ruleset.vocabulary, meds, self.ruleset.blood_thinner_phrases)
+        result = decide(self.matcher.mentions(text), facts, cue_hits(text, self.ruleset.concern_cues),
+                        self.ruleset, opinion, thresholds)
+        result.extraction = self.extractor.extract(text, meds, facts)
+        return result
 
 
 __all__ = ["Triager", "TriageResult"]

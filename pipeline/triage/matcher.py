@@ -1,23 +1,39 @@
-"""Find red-flag mentions with medspaCy: regex target rules, then ConText for their context.
+"""Find red-flag mentions, then judge their context with medspaCy ConText.
 
-ConText (no downloaded model; a blank English pipeline) marks each mention negated, family,
-hypothetical or historical, so "no chest pain" and "my father had a stroke" are kept as
-reasons but set no urgency floor.
+Targets come from the regular expressions in rules/red_flags.yaml (one compiled alternation per
+rule) plus sounds-like matches for ASR mis-hearings (phonetic.py). They become spaCy entities on a
+blank English pipeline with a rule-based sentencizer (no downloaded model), and ConText, with the
+voicemail modifier rules of rules/context.yaml, marks each one negated, family, hypothetical,
+historical or admin. Such mentions are kept as reasons but set no urgency floor.
+
+medspaCy's own TargetMatcher and PyRuSH sentence splitter gave the same results about ten times
+slower (PyRuSH alone took ~7 ms a message), so targets are matched with `re` directly.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from loguru import logger
+from spacy.tokens import Span
+from spacy.util import filter_spans
 
+from .phonetic import SoundMatcher
 from .ruleset import RuleSet
 
-# PyRuSH logs every token at DEBUG: transcripts are PHI and must never reach a log.
+# PyRuSH/medspaCy log at DEBUG with text: transcripts are PHI and must never reach a log.
 logger.disable("PyRuSH")
 logger.disable("medspacy")
 
-CONTEXT_FLAGS = ("is_negated", "is_family", "is_hypothetical", "is_historical")
+CONTEXT_ATTRS = {
+    "NEGATED_EXISTENCE": {"is_negated": True},
+    "FAMILY": {"is_family": True},
+    "HYPOTHETICAL": {"is_hypothetical": True},
+    "HISTORICAL": {"is_historical": True},
+    "ADMIN": {"is_admin": True},
+}
+CONTEXT_FLAGS = ("is_negated", "is_family", "is_hypothetical", "is_historical", "is_admin")
 
 
 @dataclass(frozen=True)
@@ -26,34 +42,90 @@ class Mention:
     text: str
     start: int  # character offsets
     end: int
-    context: str  # "" when the mention is current, asserted and about the caller/patient
+    context: str  # "" when the mention is current, asserted and about the patient
+    by: str = "pattern"  # pattern | sound
 
 
-def build_nlp(ruleset: RuleSet):
-    import medspacy
-    from medspacy.ner import TargetRule
+class RedFlagMatcher:
+    """Text in, red-flag mentions with ConText judgements out."""
 
-    nlp = medspacy.load(
-        medspacy_enable=["medspacy_pyrush", "medspacy_target_matcher", "medspacy_context"]
-    )
-    matcher = nlp.get_pipe("medspacy_target_matcher")
-    matcher.add([
-        TargetRule(rule.id, rule.id, pattern=f"(?i){pattern}")
-        for rule in ruleset.red_flags
-        for pattern in rule.patterns
-    ])
-    return nlp
+    def __init__(self, ruleset: RuleSet):
+        import spacy
+        from medspacy.context import ConText, ConTextRule
+
+        for attr in CONTEXT_FLAGS:
+            if not Span.has_extension(attr):
+                Span.set_extension(attr, default=False)
+        if not Span.has_extension("vmt_by"):
+            Span.set_extension("vmt_by", default="pattern")
+        self.nlp = spacy.blank("en")
+        self.nlp.add_pipe("sentencizer")
+        self.context = ConText(self.nlp, rules=None, span_attrs=CONTEXT_ATTRS)
+        self.context.add([
+            ConTextRule(r.literal, r.category, pattern=r.pattern, direction=r.direction, max_scope=r.max_scope)
+            for r in ruleset.context_rules
+        ])
+        self.patterns = [(rule.id, re.compile("|".join(f"(?:{p})" for p in rule.patterns), re.I))
+                         for rule in ruleset.red_flags]
+        self.sounds = SoundMatcher([(rule.id, phrase) for rule in ruleset.red_flags for phrase in rule.sounds_like])
+
+    def _targets(self, doc) -> list[Span]:
+        text = doc.text
+        spans = []
+        for rule_id, regex in self.patterns:
+            for m in regex.finditer(text):
+                span = doc.char_span(m.start(), m.end(), label=rule_id, alignment_mode="expand")
+                if span is not None and len(span):
+                    spans.append(span)
+        found = {(s.label_, s.start) for s in spans}
+        covered = [(s.start_char, s.end_char, s.label_) for s in spans]
+        for hit in self.sounds.find(text):
+            if any(hit.rule_id == lab and a <= hit.start < b for a, b, lab in covered):
+                continue
+            span = doc.char_span(hit.start, hit.end, label=hit.rule_id, alignment_mode="expand")
+            if span is not None and (span.label_, span.start) not in found:
+                span._.vmt_by = "sound"
+                spans.append(span)
+        return spans
+
+    def mentions(self, text: str) -> list[Mention]:
+        doc = self.nlp(text)
+        spans = self._targets(doc)
+        out = []
+        # Overlapping mentions of different rules are all kept: ConText runs once per group of
+        # non-overlapping spans so each one gets its own context.
+        remaining = sorted(spans, key=lambda s: (s.start, -len(s)))
+        while remaining:
+            group = filter_spans(remaining)
+            ids = {(s.start, s.end, s.label_) for s in group}
+            remaining = [s for s in remaining if (s.start, s.end, s.label_) not in ids]
+            doc.ents = group
+            self.context(doc)
+            contexts = _contexts(doc)
+            for ent in doc.ents:
+                by = next((s._.vmt_by for s in group if s.start == ent.start and s.end == ent.end
+                           and s.label_ == ent.label_), "pattern")
+                out.append(Mention(ent.label_, ent.text, ent.start_char, ent.end_char,
+                                   contexts.get((ent.start, ent.end), ""), by))
+        out.sort(key=lambda m: m.start)
+        return out
 
 
-def _context_of(ent) -> str:
-    for flag in CONTEXT_FLAGS:
-        if getattr(ent._, flag):
-            return flag.removeprefix("is_")
-    return ""
+CATEGORY_NAMES = {"NEGATED_EXISTENCE": "negated", "FAMILY": "family", "HYPOTHETICAL": "hypothetical",
+                  "HISTORICAL": "historical", "ADMIN": "admin"}
 
 
-def mentions_in(doc) -> list[Mention]:
-    return [
-        Mention(ent.label_, ent.text, ent.start_char, ent.end_char, _context_of(ent))
-        for ent in doc.ents
-    ]
+def _contexts(doc) -> dict[tuple[int, int], str]:
+    """Context of each target from ConText's graph. An edge whose modifier shares words with the
+    target is ignored ("the baby hasn't been moving" is the red flag itself, not a negation of it)."""
+    found: dict[tuple[int, int], str] = {}
+    for target, modifier in doc._.context_graph.edges:
+        m_start, m_end = modifier.modifier_span
+        if m_start < target.end and target.start < m_end:
+            continue
+        name = CATEGORY_NAMES.get(modifier.category)
+        key = (target.start, target.end)
+        if name and (key not in found or list(CATEGORY_NAMES.values()).index(name)
+                     < list(CATEGORY_NAMES.values()).index(found[key])):
+            found[key] = name
+    return found

@@ -1,64 +1,159 @@
-"""Combine rule evidence into a label (design.md, "Safety policy").
+"""Combine rules and classifier into a label (design.md, "Safety policy").
 
-Asserted red flags set a floor that nothing lowers. Mentions that ConText marks negated,
-family, hypothetical or historical stay visible as reasons but set no floor. The concern of
-the most urgent red flag wins (the alarming part of a mixed message), else the best-scoring cue.
+- Asserted red flags whose conditions hold set a floor that nothing lowers.
+- Mentions that ConText marks negated, family, hypothetical, historical or admin, and flags whose
+  numeric conditions do not hold, stay visible as reasons but set no floor.
+- The classifier may raise the urgency above the floor, never lower it. When it is unsure (its top
+  probability is low, or it sees a real chance of urgency that nothing confirms) the message is
+  flagged for review.
+- Concern: the concern of the most urgent flag (the alarming part of a mixed message); otherwise
+  the classifier's, helped by the concern cues; otherwise the cues alone.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from ..records import URGENCY_RANK, Reason, TriageResult
 from .concerns import CueHit, concern_scores
+from .facts import Facts, unmet_conditions
 from .matcher import Mention
-from .ruleset import RuleSet
+from .ruleset import RedFlagRule, RuleSet
 
 
-def rule_floor(mentions: list[Mention], ruleset: RuleSet) -> tuple[str, str | None]:
-    """The urgency floor and its concern from asserted red flags (routine, None when none)."""
-    asserted = [ruleset.by_id[m.rule_id] for m in mentions if not m.context]
-    if not asserted:
-        return "routine", None
-    top = min(asserted, key=lambda r: URGENCY_RANK[r.urgency])
-    return top.urgency, top.concern
+@dataclass(frozen=True)
+class ModelOpinion:
+    """What the classifier says about one message."""
+
+    urgency: dict[str, float]  # probability per urgency label
+    concern: dict[str, float]  # probability per concern label
+    version: str = ""
 
 
-def mention_reasons(mentions: list[Mention], ruleset: RuleSet) -> list[Reason]:
-    reasons = []
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision thresholds, chosen at training time on validation data (stored with the model)."""
+
+    raise_emergency: float = 0.6  # P(emergency) to raise to emergency
+    raise_urgent: float = 0.5  # P(urgent or emergency) to raise to urgent
+    review_urgent: float = 0.2  # P(urgent or emergency) above which an unconfirmed routine label is reviewed
+    review_top: float = 0.55  # top urgency probability below which the label is reviewed
+    cue_weight: float = 0.08  # how much one concern cue adds to the classifier's concern probability
+
+
+@dataclass
+class Evidence:
+    floor_rules: list[RedFlagRule] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
+
+
+def weigh_mentions(mentions: list[Mention], facts: Facts, ruleset: RuleSet) -> Evidence:
+    """Which mentions set a floor, and a reason for every mention."""
+    ev = Evidence()
     for m in mentions:
         rule = ruleset.by_id[m.rule_id]
+        sound = " (sounds like)" if m.by == "sound" else ""
+        unmet = unmet_conditions(rule.requires, facts)
         if m.context:
-            label = f"{rule.label} ({m.context}, no floor)"
-            kind = "context"
+            kind, label = "context", f"{rule.label}{sound} ({m.context}, no floor)"
+        elif unmet and any("unknown" in u for u in unmet):
+            continue  # e.g. a fever word with no infant age: nothing to show
+        elif unmet:
+            kind, label = "context", f"{rule.label}{sound} (condition not met: {'; '.join(unmet)}; no floor)"
         else:
-            label = rule.label
-            kind = "rule"
-        reasons.append(Reason(kind=kind, label=label, rule_id=rule.id, matched=m.text, urgency=rule.urgency,
-                              concern=rule.concern, context=m.context, start=m.start, end=m.end))
-    return reasons
+            kind, label = "rule", rule.label + sound
+            ev.floor_rules.append(rule)
+        ev.reasons.append(Reason(kind=kind, label=label, rule_id=rule.id, matched=m.text, urgency=rule.urgency,
+                                 concern=rule.concern, context=m.context or ("unmet" if unmet else ""),
+                                 start=m.start, end=m.end))
+    return ev
 
 
-def decide(mentions: list[Mention], hits: list[CueHit], ruleset: RuleSet) -> TriageResult:
-    urgency, flag_concern = rule_floor(mentions, ruleset)
+def rule_floor(ev: Evidence) -> tuple[str, RedFlagRule | None]:
+    if not ev.floor_rules:
+        return "routine", None
+    top = min(ev.floor_rules, key=lambda r: (URGENCY_RANK[r.urgency], r.order))
+    return top.urgency, top
+
+
+def classifier_urgency(opinion: ModelOpinion, th: Thresholds) -> str:
+    p = opinion.urgency
+    if p.get("emergency", 0.0) >= th.raise_emergency:
+        return "emergency"
+    if p.get("emergency", 0.0) + p.get("urgent", 0.0) >= th.raise_urgent:
+        return "urgent"
+    return "routine"
+
+
+def choose_concern(top_rule: RedFlagRule | None, opinion: ModelOpinion | None, scores: dict[str, float],
+                   th: Thresholds) -> tuple[str, float]:
+    if top_rule is not None:
+        return top_rule.concern, 0.95
+    if opinion is not None:
+        combined = {c: p + th.cue_weight * min(scores.get(c, 0.0), 6.0) for c, p in opinion.concern.items()}
+        best = max(combined, key=combined.get)
+        return best, opinion.concern.get(best, 0.0)
+    if scores:
+        ranked = sorted(scores.values(), reverse=True)
+        margin = (ranked[0] - (ranked[1] if len(ranked) > 1 else 0)) / ranked[0]
+        best = max(scores, key=lambda c: (scores[c], c == "symptoms"))
+        return best, round(0.5 + 0.45 * margin, 3)
+    return "other", 0.3
+
+
+def decide(mentions: list[Mention], facts: Facts, hits: list[CueHit], ruleset: RuleSet,
+           opinion: ModelOpinion | None = None, th: Thresholds | None = None) -> TriageResult:
+    th = th or Thresholds()
+    ev = weigh_mentions(mentions, facts, ruleset)
+    floor, top_rule = rule_floor(ev)
+    urgency = floor
+    reasons = list(ev.reasons)
+    needs_review = False
+    confidence = 0.95 if top_rule else 0.5
+    if opinion is not None:
+        model_level = classifier_urgency(opinion, th)
+        p_urgent_plus = opinion.urgency.get("emergency", 0.0) + opinion.urgency.get("urgent", 0.0)
+        if URGENCY_RANK[model_level] < URGENCY_RANK[urgency]:
+            urgency = model_level
+            reasons.append(Reason(kind="classifier", label=f"classifier raised to {model_level}",
+                                  urgency=model_level, probability=round(opinion.urgency[model_level], 3)))
+        top_p = max(opinion.urgency.values())
+        reasons.append(Reason(kind="classifier", label=f"classifier: {max(opinion.urgency, key=opinion.urgency.get)}",
+                              urgency=max(opinion.urgency, key=opinion.urgency.get), probability=round(top_p, 3)))
+        if top_rule is None:
+            confidence = round(opinion.urgency.get(urgency, 0.0) if urgency != "routine" else 1 - p_urgent_plus, 3)
+            if urgency == "routine" and p_urgent_plus >= th.review_urgent:
+                needs_review = True
+                reasons.append(Reason(kind="policy", label="possible urgency: review",
+                                      probability=round(p_urgent_plus, 3)))
+            elif top_p < th.review_top:
+                needs_review = True
+                reasons.append(Reason(kind="policy", label="classifier unsure: review", probability=round(top_p, 3)))
+        elif model_level == "routine" and opinion.urgency.get("routine", 0.0) >= 0.9:
+            # The rule stands (the floor is never lowered), but a strong disagreement is worth a look.
+            needs_review = True
+            reasons.append(Reason(kind="policy", label="rule and classifier disagree: review",
+                                  probability=round(opinion.urgency["routine"], 3)))
     scores = concern_scores(hits)
-    reasons = mention_reasons(mentions, ruleset)
-    if flag_concern:
-        concern = flag_concern
-    elif scores:
-        concern = max(scores, key=lambda c: (scores[c], c == "symptoms"))
-    else:
-        concern = "other"
+    concern, concern_p = choose_concern(top_rule, opinion, scores, th)
+    if opinion is not None and top_rule is None:
+        reasons.append(Reason(kind="classifier", label=f"concern: {concern}", concern=concern,
+                              probability=round(opinion.concern.get(concern, 0.0), 3)))
+        if concern_p < 0.4:
+            needs_review = True
     for hit in hits:
         if hit.concern == concern:
             reasons.append(Reason(kind="cue", label=f"mentions {hit.matched!r}", matched=hit.matched,
                                   concern=hit.concern, start=hit.start, end=hit.end))
-    ranked = sorted(scores.values(), reverse=True)
-    margin = (ranked[0] - (ranked[1] if len(ranked) > 1 else 0)) / ranked[0] if ranked else 0.0
-    confidence = 0.95 if flag_concern else round(0.5 + 0.45 * margin, 3) if scores else 0.3
+    if opinion is None and top_rule is None:
+        confidence = concern_p
+        needs_review = confidence < 0.6
     return TriageResult(
         urgency=urgency,
         concern=concern,
         reasons=reasons,
-        confidence=confidence,
-        needs_review=confidence < 0.6,
+        confidence=round(float(confidence), 3),
+        needs_review=needs_review,
         rules_version=ruleset.version,
+        model_version=opinion.version if opinion else "",
     )

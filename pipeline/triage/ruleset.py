@@ -16,6 +16,21 @@ class RuleError(ValueError):
     pass
 
 
+FACT_NAMES = ("temperature_f", "days_since_procedure", "youngest_age_days", "oldest_age_years",
+              "weeks_pregnant", "on_blood_thinner", "pregnant", "procedure_mentioned")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One `requires:` entry: a fact must lie within [min, max] (or equal `equals`)."""
+
+    fact: str
+    min: float | None = None
+    max: float | None = None
+    equals: object = None
+    if_unknown: str = "skip"  # fire | skip: what to do when the message does not state the fact
+
+
 @dataclass(frozen=True)
 class RedFlagRule:
     id: str
@@ -23,8 +38,11 @@ class RedFlagRule:
     concern: str
     label: str
     patterns: tuple[str, ...]
+    sounds_like: tuple[str, ...] = ()
+    requires: tuple[Condition, ...] = ()
     fire_examples: tuple[str, ...] = ()
     not_fire_examples: tuple[str, ...] = ()
+    order: int = 0  # position in the file: earlier rules win ties
 
 
 @dataclass(frozen=True)
@@ -37,11 +55,39 @@ class ConcernCue:
 
 
 @dataclass(frozen=True)
+class ContextRuleSpec:
+    literal: str
+    category: str
+    direction: str
+    pattern: object = None
+    max_scope: int | None = None
+
+
+@dataclass(frozen=True)
+class Medication:
+    name: str
+    drug_class: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FactVocabulary:
+    procedure_words: tuple[str, ...] = ()
+    infant_words: dict = field(default_factory=dict)
+    relative_days: dict = field(default_factory=dict)
+    weekday_days: int = 7
+
+
+@dataclass(frozen=True)
 class RuleSet:
     red_flags: tuple[RedFlagRule, ...]
     concern_cues: tuple[ConcernCue, ...]
     version: str
     by_id: dict[str, RedFlagRule] = field(default_factory=dict)
+    context_rules: tuple[ContextRuleSpec, ...] = ()
+    medications: tuple[Medication, ...] = ()
+    blood_thinner_phrases: tuple[str, ...] = ()
+    vocabulary: FactVocabulary = field(default_factory=FactVocabulary)
 
 
 def rules_version(rules_dir: Path) -> str:
@@ -61,11 +107,22 @@ def _compile(pattern: str, where: str) -> str:
     return pattern
 
 
+def _conditions(raw: dict, where: str) -> tuple[Condition, ...]:
+    out = []
+    for fact, spec in (raw or {}).items():
+        if fact not in FACT_NAMES:
+            raise RuleError(f"{where}: unknown fact {fact!r} (known: {', '.join(FACT_NAMES)})")
+        if spec.get("if_unknown", "skip") not in ("fire", "skip"):
+            raise RuleError(f"{where}: if_unknown must be fire or skip")
+        out.append(Condition(fact, spec.get("min"), spec.get("max"), spec.get("equals"), spec.get("if_unknown", "skip")))
+    return tuple(out)
+
+
 def load_red_flags(path: Path) -> tuple[RedFlagRule, ...]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     rules = []
     seen = set()
-    for entry in raw.get("rules", []):
+    for order, entry in enumerate(raw.get("rules", [])):
         rid = entry["id"]
         where = f"{path.name} rule {rid}"
         if rid in seen:
@@ -80,8 +137,11 @@ def load_red_flags(path: Path) -> tuple[RedFlagRule, ...]:
             concern=entry["concern"],
             label=entry.get("label", rid),
             patterns=tuple(_compile(p, where) for p in entry["patterns"]),
+            sounds_like=tuple(entry.get("sounds_like", ())),
+            requires=_conditions(entry.get("requires"), where),
             fire_examples=tuple(examples.get("fire", ())),
             not_fire_examples=tuple(examples.get("not_fire", ())),
+            order=order,
         ))
     return tuple(rules)
 
@@ -102,8 +162,40 @@ def load_concern_cues(path: Path) -> tuple[ConcernCue, ...]:
     return tuple(cues)
 
 
+def load_context_rules(path: Path) -> tuple[ContextRuleSpec, ...]:
+    if not path.is_file():
+        return ()
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return tuple(
+        ContextRuleSpec(str(r["literal"]), r["category"], r.get("direction", "BIDIRECTIONAL"), r.get("pattern"),
+                        r.get("max_scope"))
+        for r in raw.get("rules", [])
+    )
+
+
+def load_medications(path: Path) -> tuple[tuple[Medication, ...], tuple[str, ...]]:
+    if not path.is_file():
+        return (), ()
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    meds = tuple(Medication(m["name"], m.get("class", ""), tuple(str(a) for a in m.get("also", ())))
+                 for m in raw.get("medications", []))
+    return meds, tuple(raw.get("blood_thinner_phrases", ()))
+
+
+def load_vocabulary(path: Path) -> FactVocabulary:
+    if not path.is_file():
+        return FactVocabulary()
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return FactVocabulary(tuple(raw.get("procedure_words", ())), dict(raw.get("infant_words", {})),
+                          dict(raw.get("relative_days", {})), int(raw.get("weekday_days", 7)))
+
+
 def load_ruleset(rules_dir: Path) -> RuleSet:
     rules_dir = Path(rules_dir)
     red_flags = load_red_flags(rules_dir / "red_flags.yaml")
     cues = load_concern_cues(rules_dir / "concerns.yaml")
-    return RuleSet(red_flags, cues, rules_version(rules_dir), {r.id: r for r in red_flags})
+    meds, thinner_phrases = load_medications(rules_dir / "medications.yaml")
+    return RuleSet(red_flags, cues, rules_version(rules_dir), {r.id: r for r in red_flags},
+                   context_rules=load_context_rules(rules_dir / "context.yaml"),
+                   medications=meds, blood_thinner_phrases=thinner_phrases,
+                   vocabulary=load_vocabulary(rules_dir / "facts.yaml"))

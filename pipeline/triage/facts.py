@@ -1,0 +1,157 @@
+"""Facts read from a whole message: temperature, days since a procedure, ages, weeks pregnant,
+whether the patient is on a blood thinner. Red-flag rules test them (`requires:` in
+rules/red_flags.yaml); the numbers that matter clinically live there, not here.
+
+Unknown facts are None: each rule says whether an unknown fact lets it fire.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .medications import MedicationHit
+from .numbers import spoken_to_digits
+from .ruleset import Condition, FactVocabulary
+
+NUM = r"(\d{1,3}(?:\.\d+)?)"
+_TEMP_CONTEXT = re.compile(r"\b(fever|temp|temperature|running|thermometer|reading|read|degrees|fiebre|hot|°)", re.I)
+_TEMP_NUMBER = re.compile(rf"(?<![\d.]){NUM}(?![\d])\s*(°|degrees|grados)?\s*(f|c|celsius|fahrenheit)?\b", re.I)
+_AGE = re.compile(r"(?<![\d.])(\d{1,3})[ -](day|days|week|weeks|month|months|year|years|yr)[ -]?(old)\b", re.I)
+_AGE_ES = re.compile(r"\b(?:bebé|bebe|niño|niña|hijo|hija)\s+de\s+(\d{1,2})\s+(día|días|semana|semanas|mes|meses|año|años)",
+                     re.I)
+_WEEKS_PREG = re.compile(r"(?<![\d.])(\d{1,2})\s*(weeks|wks|semanas)(?!\s*(ago|out|since|after|later|post|from))",
+                         re.I)
+_PREG_CONTEXT = re.compile(r"\b(pregnan\w*|expecting|weeks along|embarazada|contractions|baby|due date|water broke)",
+                           re.I)
+_PREGNANT = re.compile(r"\b(pregnan\w*|expecting a baby|weeks along|embarazada|\d+ weeks (pregnant|along))\b|"
+                       r"\b(i'?m|i am|she'?s|she is|my wife is) \d+ (weeks|wks)\b", re.I)
+_AGO = re.compile(r"(?<![\d.])(\d{1,3})\s*(day|days|week|weeks|month|months|year|years)\s*(ago|out|since|back)\b", re.I)
+_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miércoles|jueves|"
+                      r"viernes|sábado|domingo)\b", re.I)
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365, "yr": 365, "día": 1, "semana": 7, "mes": 30, "año": 365}
+
+
+@dataclass(frozen=True)
+class Facts:
+    temperature_f: float | None = None
+    days_since_procedure: int | None = None
+    procedure_mentioned: bool | None = None
+    youngest_age_days: int | None = None
+    oldest_age_years: float | None = None
+    weeks_pregnant: float | None = None
+    on_blood_thinner: bool | None = None
+    pregnant: bool | None = None
+
+    def get(self, name: str):
+        return getattr(self, name)
+
+
+def _unit_days(unit: str) -> int:
+    unit = unit.lower()
+    for key, days in _UNIT_DAYS.items():
+        if unit.startswith(key):
+            return days
+    return 1
+
+
+def temperatures_f(text: str) -> list[float]:
+    """Body temperatures stated in the message, in °F (Celsius converted), near a temperature word."""
+    out = []
+    for m in _TEMP_NUMBER.finditer(text):
+        value = float(m.group(1))
+        window = text[max(0, m.start() - 45):m.end() + 15]
+        unit = (m.group(3) or "").lower()
+        if not _TEMP_CONTEXT.search(window):
+            continue
+        if 95 <= value <= 108 and unit not in ("c", "celsius"):
+            out.append(value)
+        elif 34 <= value <= 43 and ("." in m.group(1) or unit in ("c", "celsius") or m.group(2)):
+            out.append(round(value * 9 / 5 + 32, 1))
+    return out
+
+
+def ages_days(text: str, vocab: FactVocabulary) -> list[int]:
+    ages = [int(m.group(1)) * _unit_days(m.group(2)) for m in _AGE.finditer(text)]
+    ages += [int(m.group(1)) * _unit_days(m.group(2)) for m in _AGE_ES.finditer(text)]
+    lowered = text.lower()
+    ages += [days for word, days in vocab.infant_words.items() if re.search(rf"\b{re.escape(word)}\b", lowered)]
+    return ages
+
+
+def days_since_procedure(text: str, vocab: FactVocabulary) -> tuple[bool, int | None]:
+    """(a procedure is mentioned, how many days ago when said near it)."""
+    lowered = text.lower()
+    spots = [m.start() for w in vocab.procedure_words for m in re.finditer(rf"\b{re.escape(w)}\b", lowered)]
+    if not spots:
+        return False, None
+    best: tuple[int, int] | None = None  # (distance, days)
+
+    def consider(pos: int, days: int) -> None:
+        nonlocal best
+        distance = min(abs(pos - s) for s in spots)
+        if distance <= 80 and (best is None or distance < best[0]):
+            best = (distance, days)
+
+    for m in _AGO.finditer(lowered):
+        consider(m.start(), int(m.group(1)) * _unit_days(m.group(2)))
+    for phrase, days in vocab.relative_days.items():
+        for m in re.finditer(rf"\b{re.escape(phrase)}\b", lowered):
+            consider(m.start(), int(days))
+    for m in _WEEKDAY.finditer(lowered):
+        consider(m.start(), vocab.weekday_days)
+    return True, (best[1] if best else None)
+
+
+def weeks_pregnant(text: str) -> float | None:
+    if not _PREG_CONTEXT.search(text):
+        return None
+    weeks = [float(m.group(1)) for m in _WEEKS_PREG.finditer(text) if 4 <= int(m.group(1)) <= 43]
+    return max(weeks) if weeks else None
+
+
+def read_facts(text: str, vocab: FactVocabulary, medications: list[MedicationHit],
+               blood_thinner_phrases: tuple[str, ...]) -> Facts:
+    digits = spoken_to_digits(text)
+    temps = temperatures_f(digits)
+    ages = ages_days(digits, vocab)
+    mentioned, days = days_since_procedure(digits, vocab)
+    lowered = text.lower()
+    thinner = any(m.drug_class == "anticoagulant" for m in medications) or any(
+        p in lowered for p in blood_thinner_phrases)
+    return Facts(
+        temperature_f=max(temps) if temps else None,
+        days_since_procedure=days,
+        procedure_mentioned=True if mentioned else None,
+        youngest_age_days=min(ages) if ages else None,
+        oldest_age_years=round(max(ages) / 365, 1) if ages else None,
+        weeks_pregnant=weeks_pregnant(digits),
+        on_blood_thinner=True if thinner else None,
+        pregnant=True if _PREGNANT.search(digits) else None,
+    )
+
+
+def condition_holds(cond: Condition, facts: Facts) -> bool:
+    value = facts.get(cond.fact)
+    if value is None:
+        return cond.if_unknown == "fire"
+    if cond.equals is not None and value != cond.equals:
+        return False
+    if cond.min is not None and value < cond.min:
+        return False
+    if cond.max is not None and value > cond.max:
+        return False
+    return True
+
+
+def unmet_conditions(conditions: tuple[Condition, ...], facts: Facts) -> list[str]:
+    """Human-readable list of the conditions that do not hold (empty when the rule may fire)."""
+    unmet = []
+    for cond in conditions:
+        if not condition_holds(cond, facts):
+            value = facts.get(cond.fact)
+            bound = " ".join(x for x in (f">= {cond.min}" if cond.min is not None else "",
+                                         f"<= {cond.max}" if cond.max is not None else "",
+                                         f"= {cond.equals}" if cond.equals is not None else "") if x)
+            unmet.append(f"{cond.fact} {'unknown' if value is None else value} (needs {bound})")
+    return unmet
