@@ -97,12 +97,13 @@ def process(ctx, files, as_json, mailbox):
 @click.pass_context
 def triage(ctx, text, jsonl, as_json):
     """Triage transcript text without audio."""
+    from .learning.locations import model_in_use
     from .serialize import triage_json
     from .triage import Triager
 
     if not text and not jsonl:
         raise click.UsageError("give TEXT or --jsonl FILE")
-    triager = Triager(_config(ctx).paths.rules_dir)
+    triager = Triager(_config(ctx).paths.rules_dir, model_path=model_in_use(_config(ctx)))
     if jsonl:
         for n, line in enumerate(jsonl, start=1):
             if not line.strip():
@@ -216,13 +217,14 @@ def callback(ctx, message_id, outcome, note, user):
 @click.pass_context
 def retriage(ctx, since, as_json):
     """Re-label stored messages with the current rules and model, keeping the history of labels."""
+    from .learning.locations import model_in_use
     from .retriage import retriage as run_retriage
     from .schedule import load_schedule
     from .triage import Triager
 
     config = _config(ctx)
     db = open_db(config.paths.db)
-    summary = run_retriage(db, Triager(config.paths.rules_dir),
+    summary = run_retriage(db, Triager(config.paths.rules_dir, model_path=model_in_use(config)),
                            load_schedule(config.paths.rules_dir / "schedule.toml"), since=since)
     if as_json:
         _echo_json(asdict(summary))

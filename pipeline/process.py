@@ -16,6 +16,7 @@ from pathlib import Path
 from . import audio as audio_stage
 from . import quality
 from .config import Config
+from .learning.locations import model_in_use
 from .records import AudioInfo, CallMetadata, Reason, Transcript, TriageResult
 from .schedule import due_at, load_schedule
 from .transcribe import Transcriber, build_transcriber
@@ -53,7 +54,7 @@ class Processor:
     def __init__(self, config: Config, transcriber: Transcriber | None = None, triager: Triager | None = None):
         self.config = config
         self.transcriber = transcriber or build_transcriber(config.transcription, config.paths.rules_dir)
-        self.triager = triager or Triager(config.paths.rules_dir)
+        self.triager = triager or Triager(config.paths.rules_dir, model_path=model_in_use(config))
         self.schedule = load_schedule(config.paths.rules_dir / "schedule.toml")
 
     def analyse(self, path: Path, received: datetime, metadata: CallMetadata | None = None,

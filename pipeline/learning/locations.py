@@ -6,6 +6,8 @@ from pathlib import Path
 
 from ..config import Config
 from ..paths import PROJECT_ROOT
+from ..triage.classifier import DEFAULT_MODEL
+from .versions import ModelVersions
 
 
 def _resolve(value: str) -> Path:
@@ -25,3 +27,11 @@ def base_corpus(config: Config) -> Path:
 
 def heldout(config: Config) -> Path:
     return _resolve(config.learning.heldout)
+
+
+def model_in_use(config: Config) -> Path | None:
+    """The artifact triage loads: the active version, else the bundled model, else None (rules alone)."""
+    active = ModelVersions(models_dir(config)).active_artifact()
+    if active is not None:
+        return active
+    return DEFAULT_MODEL if DEFAULT_MODEL.is_file() else None
