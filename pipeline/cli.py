@@ -237,14 +237,16 @@ def retriage(ctx, since, as_json):
 @click.option("--tolerance", type=float, help="Largest drop allowed in emergency recall, urgent+ precision and "
               "concern accuracy (default [learning] tolerance). Urgent-or-higher recall may never drop.")
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--exclude-reviewer", multiple=True, help="Leave out this reviewer's labels (repeatable).")
 @click.option("--user", default=lambda: getpass.getuser(), help="Who asked (recorded on the model card).")
 @click.pass_context
-def retrain(ctx, tolerance, as_json, user):
+def retrain(ctx, tolerance, as_json, exclude_reviewer, user):
     """Train a candidate on the base corpus plus reviewer labels; use it only if it is no less safe."""
     from .learning.metrics import FIGURES
     from .learning.triage_backend import run_retrain
 
-    outcome = run_retrain(_config(ctx), open_db(_config(ctx).paths.db), tolerance=tolerance, actor=f"user:{user}")
+    outcome = run_retrain(_config(ctx), open_db(_config(ctx).paths.db), tolerance=tolerance, actor=f"user:{user}",
+                          exclude_reviewers=tuple(exclude_reviewer))
     if as_json:
         _echo_json(outcome.as_dict())
         return
@@ -262,6 +264,9 @@ def retrain(ctx, tolerance, as_json, user):
         click.echo(f"refused {outcome.version}; still using {outcome.active}:")
         for reason in outcome.reasons:
             click.echo(f"  - {reason}")
+    if d["below_rule_floor_by_reviewer"]:
+        click.echo(f"reviewer labels below an asserted red flag (check them; --exclude-reviewer leaves a reviewer "
+                   f"out): {d['below_rule_floor_by_reviewer']}")
 
 
 def _fmt(value) -> str:
@@ -337,6 +342,9 @@ def hard_cases_cmd(ctx, since, as_json):
         click.echo(f"rules behind over-triage: {report.rules_behind_over_triage}")
     if report.needs_listen:
         click.echo(f"unclear audio (check the transcript first): {report.needs_listen}")
+    if report.below_rule_floor:
+        click.echo(f"reviewer labels below an asserted red flag: {report.below_rule_floor}")
+    click.echo(f"by reviewer: {report.by_reviewer}")
 
 
 @main.command()

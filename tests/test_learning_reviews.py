@@ -74,3 +74,16 @@ def test_hard_cases_list_unclear_audio_separately(tmp_path):
     review(db, mid, "urgent", "symptoms")
     report = hard_cases(reviews(db))
     assert report.needs_listen == [mid] and report.counts["missed_urgent"] == 1
+
+
+def test_reviewer_labels_below_a_red_flag_are_counted_by_reviewer(tmp_path):
+    db = open_db(tmp_path / "db")
+    chest = Reason(kind="rule", label="chest pain", rule_id="chest_pain", urgency="emergency")
+    negated = Reason(kind="context", label="chest pain (negated)", rule_id="chest_pain", urgency="emergency")
+    below = store_message(db, "crushing chest pain now", "emergency", "symptoms", key="a", reasons=[chest])
+    review(db, below, "routine", "other", user="careless")
+    fine = store_message(db, "no chest pain, need a refill", "routine", "refill", key="b", reasons=[negated])
+    review(db, fine, "routine", "billing", user="qa1")
+    report = hard_cases(reviews(db))
+    assert report.below_rule_floor == [below]
+    assert report.by_reviewer == {"user:careless": {"over_triage": 1}, "user:qa1": {"wrong_concern": 1}}

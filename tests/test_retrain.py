@@ -81,6 +81,7 @@ def story(tmp_path_factory):
         mid = store_message(db, e.text, e.urgency, e.concern, key=f"poison-{n}", model_version=out["b"].version)
         review(db, mid, "routine", "other", user="mallory")
     out["c"] = run_retrain(config, db, backend=backend, actor="user:lead")
+    out["d"] = run_retrain(config, db, backend=backend, actor="user:lead", exclude_reviewers=("mallory",))
     return out
 
 
@@ -106,6 +107,12 @@ def test_poisoned_corrections_that_lower_urgent_recall_are_refused(story):
     assert (models_dir(story["config"]) / "ACTIVE").read_bytes() == story["active_after_b"]
     assert c.version not in {v.version for v in ModelVersions(models_dir(story["config"])).list()}
     assert ModelVersions(models_dir(story["config"])).history()[-1]["event"] == "refused"
+
+
+def test_excluding_a_reviewer_leaves_their_labels_out(story):
+    d = story["d"]
+    assert not d.promoted and d.reasons[0].startswith("nothing new to learn")
+    assert d.data["excluded_reviewers"] == ["user:mallory"] and "user:mallory" not in d.data["reviewers"]
 
 
 def test_rollback_restores_the_earlier_version_exactly(story, tmp_path):

@@ -9,10 +9,12 @@ so a model is never scored on a message it learned from, however often it is ret
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 
 import sqlite_utils
 
+from ..records import URGENCY_RANK
 from .examples import Example
 
 _REVIEWED = """
@@ -30,6 +32,14 @@ left join triage_history s on s.id = (
 {where}
 order by m.id
 """
+
+
+def stored_reasons(stored: str) -> list[dict]:
+    try:
+        reasons = json.loads(stored or "[]")
+    except json.JSONDecodeError:
+        return []
+    return [r for r in reasons if isinstance(r, dict)]
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,13 @@ class Review:
     def changed(self) -> bool:
         """The reviewer corrected the machine (rather than confirming it)."""
         return (self.reviewed_urgency, self.reviewed_concern) != (self.system_urgency, self.system_concern)
+
+    @property
+    def below_rule_floor(self) -> bool:
+        """The reviewer set a lower urgency than a red-flag rule asserted: worth a second look."""
+        floors = [URGENCY_RANK[r["urgency"]] for r in stored_reasons(self.system_reasons)
+                  if r.get("kind") == "rule" and r.get("urgency") in URGENCY_RANK]
+        return bool(floors) and URGENCY_RANK[self.reviewed_urgency] > min(floors)
 
     def example(self) -> Example:
         return Example(f"msg:{self.message_id}", self.text, self.reviewed_urgency, self.reviewed_concern,

@@ -13,12 +13,11 @@ over-triage behind one rule points at that rule.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from ..records import URGENCY_RANK
-from .corrections import Review
+from .corrections import Review, stored_reasons
 
 KINDS = ("missed_emergency", "missed_urgent", "over_triage", "wrong_concern")
 
@@ -48,6 +47,8 @@ class HardCaseReport:
     needs_listen: list[int] = field(default_factory=list)
     rules_behind_over_triage: dict[str, int] = field(default_factory=dict)
     missed_without_rule: list[int] = field(default_factory=list)
+    by_reviewer: dict[str, dict[str, int]] = field(default_factory=dict)  # one careless reviewer shows here
+    below_rule_floor: list[int] = field(default_factory=list)  # reviewer went under an asserted red flag
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -65,10 +66,7 @@ def error_kind(review: Review) -> str | None:
 
 
 def _reasons(review: Review) -> tuple[list[str], list[str], list[str]]:
-    try:
-        reasons = json.loads(review.system_reasons)
-    except json.JSONDecodeError:
-        reasons = []
+    reasons = stored_reasons(review.system_reasons)
     fired = [r.get("rule_id", "") for r in reasons if r.get("kind") == "rule"]
     context = [r.get("rule_id", "") for r in reasons if r.get("kind") == "context"]
     classifier = [r.get("label", "") for r in reasons if r.get("kind") == "classifier"]
@@ -88,6 +86,10 @@ def hard_cases(all_reviews: list[Review]) -> HardCaseReport:
                         f"{review.reviewed_urgency}/{review.reviewed_concern}", review.reviewer, fired, context,
                         classifier, review.needs_listen, review.rules_version, review.model_version, review.text)
         report.groups[kind].append(case)
+        per = report.by_reviewer.setdefault(review.reviewer, {})
+        per[kind] = per.get(kind, 0) + 1
+        if review.below_rule_floor:
+            report.below_rule_floor.append(review.message_id)
         if review.needs_listen:
             report.needs_listen.append(review.message_id)
         if kind == "over_triage":

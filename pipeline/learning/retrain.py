@@ -98,8 +98,11 @@ def _what_changed(parent: str, data: dict, before: dict[str, Figures], after: di
 
 
 def retrain(db: sqlite_utils.Database, versions: ModelVersions, backend: Backend, *, base: list[Example],
-            heldout: list[Example], tolerance: float, eval_share: float, actor: str) -> RetrainOutcome:
-    split = split_reviews(reviews(db), eval_share)
+            heldout: list[Example], tolerance: float, eval_share: float, actor: str,
+            exclude_reviewers: tuple[str, ...] = ()) -> RetrainOutcome:
+    """`exclude_reviewers` (names or user:names) leaves out a reviewer's labels from training and judging."""
+    excluded = {r if r.startswith("user:") else f"user:{r}" for r in exclude_reviewers}
+    split = split_reviews([r for r in reviews(db) if r.reviewer not in excluded], eval_share)
     train_set = base + [r.example() for r in split.train]
     eval_sets = {"heldout": heldout, "reviewed": [r.example() for r in split.evaluate]}
     data = {
@@ -112,12 +115,20 @@ def retrain(db: sqlite_utils.Database, versions: ModelVersions, backend: Backend
         "train_examples": len(train_set),
         "reviewed_train_by_urgency": dict(Counter(r.reviewed_urgency for r in split.train)),
         "reviewers": sorted({r.reviewer for r in split.train + split.evaluate}),
+        "excluded_reviewers": sorted(excluded),
+        "below_rule_floor_by_reviewer": dict(Counter(r.reviewer for r in split.train + split.evaluate
+                                                     if r.below_rule_floor)),
     }
     current_name, current_path = current_model(versions, backend)
+    train_sha = data_sha256(train_set)
+    if versions.active_version() and versions.get(current_name).card.get("data_sha256") == train_sha:
+        return RetrainOutcome(promoted=False, version=None, current=current_name, active=current_name,
+                              tolerance=tolerance, reasons=[f"nothing new to learn: {current_name} was trained on "
+                                                            "exactly these examples"], notes=[], data=data,
+                              before={}, after={})
     current_labels = backend.labeller(current_path)
     before = {name: evaluate(current_labels, examples) for name, examples in eval_sets.items()}
 
-    train_sha = data_sha256(train_set)
     version = new_version_id(train_sha)
     with tempfile.TemporaryDirectory(prefix="vmtriage-candidate-") as tmp:
         artifact = Path(tmp) / "candidate.joblib"

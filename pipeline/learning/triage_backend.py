@@ -79,8 +79,9 @@ def triage_backend(config: Config) -> Backend:
 
 
 def run_retrain(config: Config, db: sqlite_utils.Database, *, tolerance: float | None = None,
-                actor: str = "system:retrain", backend: Backend | None = None) -> RetrainOutcome:
+                actor: str = "system:retrain", backend: Backend | None = None,
+                exclude_reviewers: tuple[str, ...] = ()) -> RetrainOutcome:
     return retrain(db, ModelVersions(models_dir(config)), backend or triage_backend(config),
                    base=load_jsonl(base_corpus(config)), heldout=load_jsonl(heldout(config)),
                    tolerance=config.learning.tolerance if tolerance is None else tolerance,
-                   eval_share=config.learning.review_eval_share, actor=actor)
+                   eval_share=config.learning.review_eval_share, actor=actor, exclude_reviewers=exclude_reviewers)
