@@ -124,6 +124,56 @@ def triage(ctx, text, jsonl, as_json):
             click.echo(f"  - {reason['kind']}: {reason['label']}")
 
 
+@main.command("train-triage")
+@click.option("--corpus", type=click.Path(dir_okay=False, exists=True),
+              help="Labelled JSONL (default models/triage_corpus.jsonl).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Artifact path (default models/triage_classifier.joblib).")
+def train_triage(corpus, out):
+    """Retrain the triage classifier from a labelled corpus and save it with version, data hash and metrics."""
+    from .triage.classifier import DEFAULT_MODEL
+    from .triage.train import DEFAULT_CORPUS, train
+
+    model = train(Path(corpus) if corpus else DEFAULT_CORPUS, Path(out) if out else DEFAULT_MODEL)
+    _echo_json({"version": model.version, "data_sha256": model.data_sha256, "metrics": model.metrics})
+
+
+@main.group("eval")
+def eval_group():
+    """Measure quality on labelled data."""
+
+
+@eval_group.command("triage")
+@click.option("--data", type=click.Path(dir_okay=False, exists=True),
+              help="Labelled JSONL with id, text, urgency, concern (default tests/data/triage_heldout.jsonl).")
+@click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
+@click.option("--no-real", is_flag=True, help="Skip the optional real patient-phrase check.")
+@click.pass_context
+def eval_triage(ctx, data, as_json, no_real):
+    """Urgent+ recall/precision, emergency recall, concern accuracy and macro-F1, confusion, misses, speed."""
+    from .triage import Triager
+    from .triage.evaluate import evaluate, evaluate_real_phrases, load_items
+
+    triager = Triager(_config(ctx).paths.rules_dir)
+    report = evaluate(triager, load_items(Path(data) if data else None))
+    report["real_phrases"] = None if no_real else evaluate_real_phrases(triager)
+    if as_json:
+        _echo_json(report)
+        return
+    for key in ("messages", "hard_share", "urgent_plus_recall", "emergency_recall", "urgent_plus_precision",
+                "urgency_accuracy", "concern_accuracy", "concern_macro_f1", "hard_urgent_plus_recall",
+                "needs_review_share", "throughput_msgs_per_s", "rules_version", "model_version"):
+        click.echo(f"{key:<24} {report[key]}")
+    click.echo("urgency confusion (rows true, columns predicted):")
+    for true, row in report["urgency_confusion"].items():
+        click.echo(f"  {true:<10} " + "  ".join(f"{p}={n}" for p, n in row.items()))
+    if report["real_phrases"]:
+        click.echo(f"real phrases: {report['real_phrases']}")
+    click.echo(f"misses ({len(report['misses'])}):")
+    for m in report["misses"]:
+        flag = "UNDER " if m["under_triaged"] else ""
+        click.echo(f"  {flag}{m['id']} [{m['tag']}] expected {m['expected']} got {m['got']}: {m['text'][:110]}")
+
+
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="A JSON array, most urgent first.")
 @click.option("--all", "include_closed", is_flag=True, help="Include closed messages.")

@@ -32,7 +32,7 @@ _DOB_CUE = re.compile(r"\b(date of birth|birth ?date|birthday|born on|born|d\.?o
                       r"(\s+(is|was|of))?[\s:,-]*", re.I)
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE_FORMS = [
-    re.compile(rf"^(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{_MONTH_NAMES})\.?,?\s+(?:de\s+)?"
+    re.compile(rf"^(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+|de\s+)?(?P<m>{_MONTH_NAMES})\.?,?\s+(?:de\s+)?"
                r"(?P<y>\d{4}|\d{2})\b", re.I),
     re.compile(rf"^(?P<m>{_MONTH_NAMES})\.?\s+(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}}|\d{{2}})\b",
                re.I),
@@ -47,9 +47,10 @@ _PATIENT = [
     re.compile(r"\b(?:calling (?:for|about|on behalf of)|patient(?:'s)? name is|patient is|for patient)\s+"
                r"(?P<name>[A-Z][a-z'-]+(?: [A-Z][a-z'-]+)?)"),
 ]
-NOT_NAMES = {"the", "a", "an", "calling", "just", "so", "um", "uh", "hi", "hello", "about", "your", "my", "from", "with",
+NOT_NAMES = {"the", "a", "an", "calling", "just", "so", "um", "uh", "hi", "hello", "about", "your", "my", "from",
+             "with",
              "dr", "doctor", "nurse", "office", "lab", "pharmacy", "hospital", "i", "me", "we", "again", "regarding",
-             "for", "in", "on", "at", "not", "really", "very", "been", "calling", "urgent", "mike", "gonna"}
+             "for", "in", "on", "at", "not", "really", "very", "been", "urgent", "mike", "gonna"}
 FUNCTION_WORDS = {"the", "a", "an", "and", "i", "is", "it", "this", "calling", "from", "about", "of", "to", "my",
                   "again", "for", "with", "at", "on", "in", "here", "just", "um", "uh", "birthday", "date", "born",
                   "please", "call", "me", "back", "thanks", "thank", "you", "number", "regarding", "patient",

@@ -66,7 +66,7 @@ class MedicationFinder:
         if candidates and self.choices:
             scores = process.cdist([c[0] for c in candidates], self.choices, scorer=fuzz.ratio,
                                    score_cutoff=FUZZY_CUTOFF)
-            for (cand, s, e), row in zip(candidates, scores, strict=True):
+            for (_cand, s, e), row in zip(candidates, scores, strict=True):
                 best = int(row.argmax())
                 if row[best] >= FUZZY_CUTOFF and not any(h.start <= s < h.end for h in hits):
                     med = self.single[self.choices[best]]

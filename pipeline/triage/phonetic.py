@@ -7,7 +7,7 @@ same number of words in the transcript by sound: words become Metaphone keys (je
 key strings are compared with rapidfuzz. A window counts when
   - at least one of its words is spelled exactly as in the phrase (an anchor: keeps it cheap and
     keeps unrelated sentences out),
-  - the Metaphone strings are at least SOUND_CUTOFF similar, and
+  - the Metaphone strings are at least SOUND_CUTOFF similar, and each word at least WORD_CUTOFF, and
   - negations agree ("I can breathe" never matches "I can't breathe").
 The regex patterns run first; sound matches only add mentions they did not find. ConText then
 judges them like any other mention.
@@ -23,6 +23,7 @@ import jellyfish
 from rapidfuzz import fuzz
 
 SOUND_CUTOFF = 80
+WORD_CUTOFF = 60  # every word must also sound roughly alike ("foot hurts" is not "chest hurts")
 _WORD = re.compile(r"[A-Za-z']+")
 NEGATIONS = ("n't", "nt", "not", "no", "cannot")
 
@@ -84,8 +85,10 @@ class SoundMatcher:
                 window = lowered[first:last]
                 if tuple(_negated(x) for x in window) != sp.negated:
                     continue
-                score = fuzz.ratio(" ".join(sound_key(x) for x in window), sp.key)
-                if score >= SOUND_CUTOFF:
+                keys = [sound_key(x) for x in window]
+                score = fuzz.ratio(" ".join(keys), sp.key)
+                if score >= SOUND_CUTOFF and all(
+                        fuzz.ratio(k, sound_key(w)) >= WORD_CUTOFF for k, w in zip(keys, sp.words, strict=True)):
                     seen.add((sp.rule_id, first))
                     hits.append(SoundHit(sp.rule_id, sp.phrase, tokens[first][1], tokens[last - 1][2], score))
         return hits

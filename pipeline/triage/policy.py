@@ -34,9 +34,11 @@ class ModelOpinion:
 class Thresholds:
     """Decision thresholds, chosen at training time on validation data (stored with the model)."""
 
-    raise_emergency: float = 0.6  # P(emergency) to raise to emergency
-    raise_urgent: float = 0.5  # P(urgent or emergency) to raise to urgent
-    review_urgent: float = 0.2  # P(urgent or emergency) above which an unconfirmed routine label is reviewed
+    # The rules carry recall; the classifier raises only when it is fairly sure. Between
+    # review_urgent and raise_urgent a routine label is kept but flagged for a person.
+    raise_emergency: float = 0.8  # P(emergency) to raise to emergency
+    raise_urgent: float = 0.7  # P(urgent or emergency) to raise to urgent
+    review_urgent: float = 0.3  # P(urgent or emergency) above which an unconfirmed routine label is reviewed
     review_top: float = 0.55  # top urgency probability below which the label is reviewed
     cue_weight: float = 0.08  # how much one concern cue adds to the classifier's concern probability
 

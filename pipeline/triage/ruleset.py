@@ -114,7 +114,8 @@ def _conditions(raw: dict, where: str) -> tuple[Condition, ...]:
             raise RuleError(f"{where}: unknown fact {fact!r} (known: {', '.join(FACT_NAMES)})")
         if spec.get("if_unknown", "skip") not in ("fire", "skip"):
             raise RuleError(f"{where}: if_unknown must be fire or skip")
-        out.append(Condition(fact, spec.get("min"), spec.get("max"), spec.get("equals"), spec.get("if_unknown", "skip")))
+        out.append(Condition(fact, spec.get("min"), spec.get("max"), spec.get("equals"),
+                             spec.get("if_unknown", "skip")))
     return tuple(out)
 
 

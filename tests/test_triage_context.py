@@ -1,0 +1,54 @@
+"""ConText traps: negated, family-history, hypothetical, resolved and admin mentions keep their
+reason but set no floor; a relative who is the patient, minimising and buried urgency still do."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.paths import RULES_DIR
+from pipeline.triage import Triager
+
+
+@pytest.fixture(scope="module")
+def rules_only():
+    return Triager(RULES_DIR, model_path=None)
+
+
+NO_FLOOR = [
+    ("negated", "I don't have any chest pain, just a cough"),
+    ("negated", "no shortness of breath and no fever"),
+    ("negated", "I'm not short of breath at all"),
+    ("family", "my mother had chest pain before her heart attack"),
+    ("family", "chest pain and heart attacks run in my family"),
+    ("hypothetical", "if I get short of breath should I go to the ER"),
+    ("hypothetical", "what do I do in case the incision starts bleeding"),
+    ("historical", "I had chest pain last month but it went away"),
+    ("historical", "the nosebleed stopped after ten minutes"),
+    ("admin", "I have a question about the bill for my chest pain visit"),
+]
+
+
+@pytest.mark.parametrize(("context", "text"), NO_FLOOR, ids=[t for _, t in NO_FLOOR])
+def test_context_mentions_set_no_floor(rules_only, context, text):
+    assert rules_only.triage(text).urgency == "routine"
+
+
+@pytest.mark.parametrize(("context", "text"), NO_FLOOR, ids=[t for _, t in NO_FLOOR])
+def test_context_mentions_stay_visible_as_reasons(rules_only, context, text):
+    reasons = rules_only.triage(text).reasons
+    assert any(r.kind == "context" and r.context == context for r in reasons)
+
+
+STILL_URGENT = [
+    ("emergency", "my husband is having chest pain right now"),
+    ("emergency", "my mother can't breathe"),
+    ("emergency", "it's probably nothing but I've had chest pressure for an hour"),
+    ("emergency", "I need to ask about parking and my insurance card changed, and also I can't catch my breath"),
+    ("emergency", "please return my call, my chest hurts"),
+    ("urgent", "I'm not sure if it matters but I had surgery Monday and have a fever of 101.5"),
+]
+
+
+@pytest.mark.parametrize(("urgency", "text"), STILL_URGENT, ids=[t for _, t in STILL_URGENT])
+def test_asserted_red_flags_keep_their_floor(rules_only, urgency, text):
+    assert rules_only.triage(text).urgency == urgency

@@ -1,0 +1,101 @@
+"""The safety policy: rules set a floor the classifier never lowers; the classifier may raise; an
+unsure classifier asks for review; every label carries its reasons and versions."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.paths import RULES_DIR
+from pipeline.triage import Triager
+from pipeline.triage.facts import read_facts
+from pipeline.triage.policy import ModelOpinion, Thresholds, decide
+
+
+@pytest.fixture(scope="module")
+def triager():
+    return Triager(RULES_DIR)
+
+
+def opinion(routine: float, urgent: float, emergency: float, concern: str = "symptoms") -> ModelOpinion:
+    return ModelOpinion({"routine": routine, "urgent": urgent, "emergency": emergency}, {concern: 0.9, "other": 0.1},
+                        "test-model")
+
+
+def decide_text(triager: Triager, text: str, op: ModelOpinion):
+    meds = triager.medications.find(text)
+    facts = read_facts(text, triager.ruleset.vocabulary, meds, triager.ruleset.blood_thinner_phrases)
+    return decide(triager.matcher.mentions(text), facts, [], triager.ruleset, op, Thresholds())
+
+
+def test_classifier_saying_routine_never_lowers_an_emergency_floor(triager):
+    result = decide_text(triager, "I have crushing chest pain right now", opinion(0.99, 0.005, 0.005))
+    assert result.urgency == "emergency"
+
+
+def test_classifier_saying_routine_never_lowers_an_urgent_floor(triager):
+    result = decide_text(triager, "I'm on warfarin and my gums keep bleeding", opinion(0.98, 0.01, 0.01))
+    assert result.urgency == "urgent"
+
+
+def test_strong_disagreement_with_a_rule_is_sent_for_review(triager):
+    result = decide_text(triager, "I have crushing chest pain right now", opinion(0.99, 0.005, 0.005))
+    assert result.needs_review
+
+
+def test_a_sure_classifier_may_raise_a_routine_message(triager):
+    result = decide_text(triager, "something feels very wrong with me today", opinion(0.05, 0.9, 0.05))
+    assert result.urgency == "urgent"
+    assert any(r.kind == "classifier" and r.probability for r in result.reasons)
+
+
+def test_an_unsure_classifier_keeps_routine_but_asks_for_review(triager):
+    result = decide_text(triager, "something feels a bit off today", opinion(0.55, 0.4, 0.05))
+    assert (result.urgency, result.needs_review) == ("routine", True)
+
+
+def test_the_concern_of_the_alarming_flag_wins_in_a_mixed_message(triager):
+    result = triager.triage("I need a refill of my lisinopril and my incision from Monday's surgery is draining pus")
+    assert (result.urgency, result.concern) == ("urgent", "post_op")
+
+
+def test_every_label_carries_reasons_and_versions(triager):
+    result = triager.triage("Hi, I need to reschedule my appointment on Thursday.")
+    assert result.reasons
+    assert result.rules_version.startswith("rules-")
+    assert result.model_version == triager.model.version
+
+
+def test_rule_reasons_name_the_rule_and_the_words(triager):
+    result = triager.triage("my husband's face is drooping")
+    reason = next(r for r in result.reasons if r.kind == "rule")
+    assert (reason.rule_id, reason.matched) == ("stroke_signs", "face is drooping")
+
+
+def test_post_op_fever_below_the_threshold_sets_no_floor_but_says_why(triager):
+    result = decide_text(triager, "I had surgery four days ago and my temperature is 99.2",
+                         opinion(0.9, 0.05, 0.05, "post_op"))
+    assert result.urgency == "routine"
+    assert any(r.rule_id == "post_op_fever" and "condition not met" in r.label for r in result.reasons)
+
+
+def test_post_op_fever_in_celsius_counts(triager):
+    result = decide_text(triager, "I had surgery four days ago and my temperature is 38.6",
+                         opinion(0.9, 0.05, 0.05, "post_op"))
+    assert result.urgency == "urgent"
+
+
+def test_infant_fever_needs_an_infant(triager):
+    young = decide_text(triager, "my 7 week old has a fever of 100.5", opinion(0.9, 0.05, 0.05))
+    older = decide_text(triager, "my 7 year old has a fever of 100.5", opinion(0.9, 0.05, 0.05))
+    assert (young.urgency, older.urgency) == ("urgent", "routine")
+
+
+def test_preterm_contractions_are_an_emergency_but_term_contractions_are_not(triager):
+    preterm = decide_text(triager, "I'm 31 weeks pregnant and having contractions", opinion(0.9, 0.05, 0.05))
+    term = decide_text(triager, "I'm 39 weeks pregnant and having contractions", opinion(0.9, 0.05, 0.05))
+    assert (preterm.urgency, term.urgency) == ("emergency", "routine")
+
+
+def test_rules_alone_work_without_a_model():
+    result = Triager(RULES_DIR, model_path=None).triage("I can't catch my breath")
+    assert (result.urgency, result.model_version) == ("emergency", "")
