@@ -150,10 +150,11 @@ def eval_group():
 @click.pass_context
 def eval_triage(ctx, data, as_json, no_real):
     """Urgent+ recall/precision, emergency recall, concern accuracy and macro-F1, confusion, misses, speed."""
+    from .learning.locations import model_in_use
     from .triage import Triager
     from .triage.evaluate import evaluate, evaluate_real_phrases, load_items
 
-    triager = Triager(_config(ctx).paths.rules_dir)
+    triager = Triager(_config(ctx).paths.rules_dir, model_path=model_in_use(_config(ctx)))
     report = evaluate(triager, load_items(Path(data) if data else None))
     report["real_phrases"] = None if no_real else evaluate_real_phrases(triager)
     if as_json:
