@@ -302,6 +302,9 @@ def retrain(ctx, tolerance, as_json, exclude_reviewer, user):
         _echo_json(outcome.as_dict())
         return
     d = outcome.data
+    if outcome.version is None:
+        click.echo(f"nothing retrained; still using {outcome.active}: {'; '.join(outcome.reasons)}")
+        return
     click.echo(f"trained on {d['train_examples']} examples ({d['base_examples']} base + {d['reviewed_train']} "
                f"reviewed, {d['corrections_train']} corrected); judged on {d['heldout_examples']} held-out and "
                f"{d['reviewed_eval']} reviewed messages kept out of training")

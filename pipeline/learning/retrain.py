@@ -73,15 +73,17 @@ def current_model(versions: ModelVersions, backend: Backend) -> tuple[str, Path 
     return "rules-only", None
 
 
-def adopt_bundled(versions: ModelVersions, backend: Backend, actor: str) -> str:
+def adopt_bundled(versions: ModelVersions, backend: Backend, actor: str, measured: dict[str, Figures]) -> str:
     """Keep the shipped model as a version before replacing it, so `model use` can go back to it."""
     info = backend.describe(backend.bundled)
     version = info.get("version") or "bundled"
     if version not in {v.version for v in versions.list()}:
         versions.add(backend.bundled, {"produced_by": "bundled", "parent": None,
                                        "data_sha256": info.get("data_sha256", ""),
-                                       "metrics": {"training": info.get("metrics", {})},
-                                       "what_changed": ["the model shipped with vmtriage"]}, version=version)
+                                       "metrics": {k: v.as_dict() for k, v in measured.items()},
+                                       "training_metrics": info.get("metrics", {}),
+                                       "what_changed": ["the model shipped with vmtriage, kept when the first "
+                                                        "retrained model replaced it"]}, version=version)
     versions.use(version, actor, event="adopt")
     return version
 
@@ -140,7 +142,7 @@ def retrain(db: sqlite_utils.Database, versions: ModelVersions, backend: Backend
                 "notes": verdict.notes}
         if verdict.promote:
             if current_name.startswith("bundled:"):
-                current_name = adopt_bundled(versions, backend, actor)
+                current_name = adopt_bundled(versions, backend, actor, before)
             card = {"produced_by": actor, "created_at": now_iso(), "parent": None if current_name == "rules-only"
                     else current_name, "data_sha256": train_sha, "data": data,
                     "metrics": {k: v.as_dict() for k, v in after.items()},
