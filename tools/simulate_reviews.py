@@ -55,12 +55,16 @@ def store_traffic(db, triager: Triager, messages) -> list[int]:
     return ids
 
 
-def simulate_reviewers(db, ids, messages, *, share: float, noise: float, poison: bool, seed: int) -> dict:
+def simulate_reviewers(db, ids, messages, *, share: float, noise: float, poison: bool, confirmations: bool,
+                       seed: int) -> dict:
+    """Reviewers audit a share of messages. Like the web app, only a correction is written to the label
+    history unless `confirmations` is set (then an agreeing review is recorded as a label too)."""
     rng = random.Random(seed)
-    counts = {"reviewed": 0, "noisy": 0, "poisoned": 0}
+    counts = {"reviewed": 0, "corrected": 0, "noisy": 0, "poisoned": 0}
     for mid, m in zip(ids, messages, strict=True):
         if rng.random() >= share:
             continue
+        counts["reviewed"] += 1
         urgency, concern, who = m.urgency, m.concern, "user:qa1"
         if poison and urgency != "routine" and rng.random() < 0.8:
             urgency, concern, who = "routine", "other", "user:careless"
@@ -68,9 +72,12 @@ def simulate_reviewers(db, ids, messages, *, share: float, noise: float, poison:
         elif rng.random() < noise:
             concern = rng.choice(CONCERNS)
             counts["noisy"] += 1
+        stored = db.execute("select urgency, concern from messages where id = ?", [mid]).fetchone()
+        if tuple(stored) == (urgency, concern) and not confirmations:
+            continue
+        counts["corrected"] += tuple(stored) != (urgency, concern)
         record_label(db, mid, TriageResult(urgency=urgency, concern=concern, reasons=[], confidence=1.0),
                      produced_by=who)
-        counts["reviewed"] += 1
     return counts
 
 
@@ -83,7 +90,7 @@ def run(args) -> dict:
     next_week = [Example(m.key, m.text, m.urgency, m.concern) for m in practice_messages(300, seed=args.seed + 1000)]
     ids = store_traffic(db, Triager(RULES_DIR, model_path=current), traffic)
     counts = simulate_reviewers(db, ids, traffic, share=args.review_share, noise=args.noise, poison=args.poison,
-                                seed=args.seed)
+                                confirmations=args.confirmations, seed=args.seed)
     report = hard_cases(reviews(db))
     label = labeller(RULES_DIR)
     next_before = evaluate(label(current), next_week)
@@ -118,7 +125,8 @@ def print_table(result: dict) -> None:
         for fig in FIGURES:
             print(f"{name:<24}{fig:<22}{_fmt(before[fig]):>8}{_fmt(after[fig]):>8}")
         print(f"{'':<24}{'n (urgent+)':<22}{before['n']:>4} ({before['n_urgent_plus']})")
-    print(("PROMOTED " if r["promoted"] else "REFUSED ") + f"{r['version']} (was {r['current']}); in use: {r['active']}")
+    verdict = "PROMOTED" if r["promoted"] else "REFUSED"
+    print(f"{verdict} {r['version']} (was {r['current']}); in use: {r['active']}")
     for reason in r["reasons"]:
         print(f"  - {reason}")
     if result["next_week"]["model_after"] != r["active"]:
@@ -131,6 +139,8 @@ def main() -> None:
     parser.add_argument("--review-share", type=float, default=0.6, help="share of messages a reviewer labels")
     parser.add_argument("--noise", type=float, default=0.03, help="share of honest reviews with a wrong concern")
     parser.add_argument("--poison", action="store_true", help="one reviewer labels most urgent messages routine")
+    parser.add_argument("--confirmations", action="store_true",
+                        help="also record agreeing reviews as labels (the web app records corrections only)")
     parser.add_argument("--tolerance", type=float, default=LearningConfig().tolerance)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", help="keep the simulated database and models here")
