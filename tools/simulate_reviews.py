@@ -37,6 +37,8 @@ from pipeline.learning.retrain import evaluate  # noqa: E402
 from pipeline.learning.triage_backend import labeller, run_retrain  # noqa: E402
 from pipeline.paths import RULES_DIR  # noqa: E402
 from pipeline.records import CONCERNS, AudioInfo, Transcript, TriageResult  # noqa: E402
+from pipeline.retriage import retriage  # noqa: E402
+from pipeline.schedule import load_schedule  # noqa: E402
 from pipeline.store import insert_message, open_db, record_label  # noqa: E402
 from pipeline.triage import Triager  # noqa: E402
 
@@ -96,10 +98,14 @@ def run(args) -> dict:
     next_before = evaluate(label(current), next_week)
     outcome = run_retrain(config, db, actor="system:simulation")
     next_after = evaluate(label(model_in_use(config)), next_week)
+    relabel = retriage(db, Triager(RULES_DIR, model_path=model_in_use(config)),
+                       load_schedule(RULES_DIR / "schedule.toml"))
     return {
         "workdir": str(work), "messages": len(traffic), "reviewers": counts,
         "hard_cases_before": report.counts, "missed_without_rule": len(report.missed_without_rule),
         "retrain": outcome.as_dict(),
+        "retriage": {"examined": relabel.examined, "changed": relabel.changed,
+                     "kept_reviewer_label": relabel.kept_human_label, "raised_to_urgent_plus": len(relabel.raised)},
         "next_week": {"before": next_before.as_dict(), "after": next_after.as_dict(),
                       "model_before": str(current.name if current else "rules-only"),
                       "model_after": outcome.active},
@@ -129,6 +135,7 @@ def print_table(result: dict) -> None:
     print(f"{verdict} {r['version']} (was {r['current']}); in use: {r['active']}")
     for reason in r["reasons"]:
         print(f"  - {reason}")
+    print(f"retriage with the model in use: {result['retriage']}")
     if result["next_week"]["model_after"] != r["active"]:
         print("note: next week's 'after' used", result["next_week"]["model_after"])
 
