@@ -38,6 +38,8 @@ def test_misheard_red_flags_still_set_their_floor(rules_only, text, rule_id):
     "it hurts when I bend my arm",
     "I'm leading a support group next week",
     "we're trying to breed our dogs",
+    "my feet still pain me after the massage",
+    "I had a shouder pain yesterday",
 ])
 def test_similar_sounding_ordinary_sentences_do_not_alarm(rules_only, text):
     assert rules_only.triage(text).urgency == "routine"

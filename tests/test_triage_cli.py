@@ -33,3 +33,10 @@ def test_triage_json_names_rules_and_model_versions():
     result = json.loads(out.output)
     assert result["rules_version"].startswith("rules-") and result["model_version"].startswith("triage-clf-")
     assert (result["urgency"], result["concern"]) == ("urgent", "post_op")
+
+
+def test_triage_jsonl_answers_every_line_in_order(tmp_path):
+    lines = "\n".join(json.dumps({"id": i["id"], "text": i["text"]}) for i in ITEMS)
+    out = CliRunner().invoke(main, ["triage", "--jsonl", "-"], input=lines)
+    results = [json.loads(line) for line in out.output.splitlines()]
+    assert [(r["id"], r["urgency"]) for r in results] == [("a", "emergency"), ("b", "routine"), ("c", "routine")]

@@ -23,7 +23,7 @@ NO_FLOOR = [
     ("hypothetical", "if I get short of breath should I go to the ER"),
     ("hypothetical", "what do I do in case the incision starts bleeding"),
     ("historical", "I had chest pain last month but it went away"),
-    ("historical", "the nosebleed stopped after ten minutes"),
+    ("historical", "the heavy bleeding stopped after ten minutes"),
     ("admin", "I have a question about the bill for my chest pain visit"),
 ]
 
@@ -45,6 +45,9 @@ STILL_URGENT = [
     ("emergency", "it's probably nothing but I've had chest pressure for an hour"),
     ("emergency", "I need to ask about parking and my insurance card changed, and also I can't catch my breath"),
     ("emergency", "please return my call, my chest hurts"),
+    ("emergency", "I'm not sure if this is urgent, my chest hurts"),
+    ("emergency", "let me know if you need anything else, my husband passed out"),
+    ("emergency", "no fever and now my chest hurts"),
     ("urgent", "I'm not sure if it matters but I had surgery Monday and have a fever of 101.5"),
 ]
 

@@ -69,28 +69,31 @@ class RedFlagMatcher:
                          for rule in ruleset.red_flags]
         self.sounds = SoundMatcher([(rule.id, phrase) for rule in ruleset.red_flags for phrase in rule.sounds_like])
 
-    def _targets(self, doc) -> list[Span]:
-        text = doc.text
-        spans = []
-        for rule_id, regex in self.patterns:
-            for m in regex.finditer(text):
-                span = doc.char_span(m.start(), m.end(), label=rule_id, alignment_mode="expand")
-                if span is not None and len(span):
-                    spans.append(span)
-        found = {(s.label_, s.start) for s in spans}
-        covered = [(s.start_char, s.end_char, s.label_) for s in spans]
+    def _hits(self, text: str) -> list[tuple[int, int, str, str]]:
+        """(start, end, rule id, pattern|sound) for every target in the raw text."""
+        hits = [(m.start(), m.end(), rule_id, "pattern") for rule_id, regex in self.patterns
+                for m in regex.finditer(text)]
         for hit in self.sounds.find(text):
-            if any(hit.rule_id == lab and a <= hit.start < b for a, b, lab in covered):
-                continue
-            span = doc.char_span(hit.start, hit.end, label=hit.rule_id, alignment_mode="expand")
-            if span is not None and (span.label_, span.start) not in found:
-                span._.vmt_by = "sound"
+            if not any(hit.rule_id == lab and a <= hit.start < b for a, b, lab, _ in hits):
+                hits.append((hit.start, hit.end, hit.rule_id, "sound"))
+        return hits
+
+    def _targets(self, doc, hits) -> list[Span]:
+        spans, seen = [], set()
+        for start, end, rule_id, by in hits:
+            span = doc.char_span(start, end, label=rule_id, alignment_mode="expand")
+            if span is not None and len(span) and (rule_id, span.start) not in seen:
+                seen.add((rule_id, span.start))
+                span._.vmt_by = by
                 spans.append(span)
         return spans
 
     def mentions(self, text: str) -> list[Mention]:
+        hits = self._hits(text)
+        if not hits:
+            return []  # most messages: no tokenising, no ConText
         doc = self.nlp(text)
-        spans = self._targets(doc)
+        spans = self._targets(doc, hits)
         out = []
         # Overlapping mentions of different rules are all kept: ConText runs once per group of
         # non-overlapping spans so each one gets its own context.

@@ -7,7 +7,8 @@ same number of words in the transcript by sound: words become Metaphone keys (je
 key strings are compared with rapidfuzz. A window counts when
   - at least one of its words is spelled exactly as in the phrase (an anchor: keeps it cheap and
     keeps unrelated sentences out),
-  - the Metaphone strings are at least SOUND_CUTOFF similar, and each word at least WORD_CUTOFF, and
+  - the Metaphone strings are at least SOUND_CUTOFF similar, each word's at least WORD_CUTOFF and
+    each word's spelling at least SPELLING_CUTOFF (two unrelated words can share a Metaphone key), and
   - negations agree ("I can breathe" never matches "I can't breathe").
 The regex patterns run first; sound matches only add mentions they did not find. ConText then
 judges them like any other mention.
@@ -24,6 +25,7 @@ from rapidfuzz import fuzz
 
 SOUND_CUTOFF = 80
 WORD_CUTOFF = 60  # every word must also sound roughly alike ("foot hurts" is not "chest hurts")
+SPELLING_CUTOFF = 55  # ...and, unless it sounds the same, be spelled alike ("still pain" is not "chest pain")
 _WORD = re.compile(r"[A-Za-z']+")
 NEGATIONS = ("n't", "nt", "not", "no", "cannot")
 
@@ -88,7 +90,9 @@ class SoundMatcher:
                 keys = [sound_key(x) for x in window]
                 score = fuzz.ratio(" ".join(keys), sp.key)
                 if score >= SOUND_CUTOFF and all(
-                        fuzz.ratio(k, sound_key(w)) >= WORD_CUTOFF for k, w in zip(keys, sp.words, strict=True)):
+                        k == sound_key(w) or fuzz.ratio(k, sound_key(w)) >= WORD_CUTOFF
+                        and fuzz.ratio(x, w) >= SPELLING_CUTOFF
+                        for k, x, w in zip(keys, window, sp.words, strict=True)):
                     seen.add((sp.rule_id, first))
                     hits.append(SoundHit(sp.rule_id, sp.phrase, tokens[first][1], tokens[last - 1][2], score))
         return hits

@@ -56,10 +56,10 @@ def weigh_mentions(mentions: list[Mention], facts: Facts, ruleset: RuleSet) -> E
         rule = ruleset.by_id[m.rule_id]
         sound = " (sounds like)" if m.by == "sound" else ""
         unmet = unmet_conditions(rule.requires, facts)
+        if unmet and any("unknown" in u for u in unmet):
+            continue  # e.g. a fever word with no infant age: the rule does not apply, nothing to show
         if m.context:
             kind, label = "context", f"{rule.label}{sound} ({m.context}, no floor)"
-        elif unmet and any("unknown" in u for u in unmet):
-            continue  # e.g. a fever word with no infant age: nothing to show
         elif unmet:
             kind, label = "context", f"{rule.label}{sound} (condition not met: {'; '.join(unmet)}; no floor)"
         else:
