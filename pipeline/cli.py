@@ -308,8 +308,11 @@ def retrain(ctx, tolerance, as_json, exclude_reviewer, user):
     from .learning.metrics import FIGURES
     from .learning.triage_backend import run_retrain
 
-    outcome = run_retrain(_config(ctx), open_db(_config(ctx).paths.db), tolerance=tolerance, actor=f"user:{user}",
-                          exclude_reviewers=tuple(exclude_reviewer))
+    try:
+        outcome = run_retrain(_config(ctx), open_db(_config(ctx).paths.db), tolerance=tolerance,
+                              actor=f"user:{user}", exclude_reviewers=tuple(exclude_reviewer))
+    except (OSError, ValueError) as exc:  # a missing or malformed corpus: say which, no traceback
+        raise click.ClickException(f"retrain: {exc}") from exc
     if as_json:
         _echo_json(outcome.as_dict())
         return

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
+from click.testing import CliRunner
+
+from pipeline.cli import main
 from pipeline.learning.corrections import in_evaluation_set, reviews, split_reviews
 from pipeline.learning.hard_cases import hard_cases
 from pipeline.records import Reason
@@ -87,3 +92,13 @@ def test_reviewer_labels_below_a_red_flag_are_counted_by_reviewer(tmp_path):
     report = hard_cases(reviews(db))
     assert report.below_rule_floor == [below]
     assert report.by_reviewer == {"user:careless": {"over_triage": 1}, "user:qa1": {"wrong_concern": 1}}
+
+
+def test_hard_cases_command_prints_the_groups_as_json(tmp_path):
+    db = open_db(tmp_path / "db")
+    mid = store_message(db, "fever of 102 after my surgery", "routine", "post_op", key="a")
+    review(db, mid, "urgent", "post_op")
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "db"), "hard-cases", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["counts"]["missed_urgent"] == 1 and report["groups"]["missed_urgent"][0]["message_id"] == mid

@@ -115,6 +115,24 @@ def test_excluding_a_reviewer_leaves_their_labels_out(story):
     assert d.data["excluded_reviewers"] == ["user:mallory"] and "user:mallory" not in d.data["reviewers"]
 
 
+def test_retrain_command_says_why_nothing_changed(story, tmp_path):
+    config = story["config"]
+    toml = tmp_path / "vmtriage.toml"
+    toml.write_text(f'[paths]\ndata_dir = "{config.paths.data_dir}"\n[learning]\n'
+                    f'base_corpus = "{config.learning.base_corpus}"\nheldout = "{config.learning.heldout}"\n')
+    result = CliRunner().invoke(main, ["--config", str(toml), "retrain", "--exclude-reviewer", "mallory", "--json"])
+    assert result.exit_code == 0, result.output
+    outcome = json.loads(result.output)
+    assert outcome["active"] == story["b"].version and outcome["reasons"][0].startswith("nothing new to learn")
+
+
+def test_retrain_command_names_a_missing_corpus(tmp_path):
+    toml = tmp_path / "vmtriage.toml"
+    toml.write_text(f'[paths]\ndata_dir = "{tmp_path}"\n[learning]\nbase_corpus = "{tmp_path / "none.jsonl"}"\n')
+    result = CliRunner().invoke(main, ["--config", str(toml), "retrain"])
+    assert result.exit_code != 0 and "none.jsonl" in result.output
+
+
 def test_rollback_restores_the_earlier_version_exactly(story, tmp_path):
     config = story["config"]
     copy = tmp_path / "models"
