@@ -7,6 +7,7 @@ red-flag messages routine and that candidate is refused. Each test checks one co
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from collections import defaultdict
@@ -54,7 +55,7 @@ def story(tmp_path_factory):
     config = Config(learning=LearningConfig(base_corpus=str(tmp / "base.jsonl"), heldout=str(tmp / "heldout.jsonl"),
                                             tolerance=0.03)).with_paths(data_dir=tmp / "data")
     backend = triage_backend(config)
-    backend = type(backend)(backend.train, backend.labeller, backend.describe, bundled=None)  # start from rules
+    backend = dataclasses.replace(backend, bundled=None)  # start from rules alone
     db = open_db(config.paths.db)
     out = {"config": config, "db": db, "backend": backend}
 
@@ -97,6 +98,7 @@ def test_candidate_that_improves_is_promoted(story):
     card = ModelVersions(models_dir(story["config"])).get(b.version).card
     assert card["parent"] == story["a"].version and card["data"]["reviewed_train"] == b.data["reviewed_train"]
     assert card["data"]["reviewed_eval"] > 0 and card["metrics"]["heldout"]["n"] == len(story["texts"])
+    assert card["judged_with_rules"] == Triager(RULES_DIR, model_path=None).ruleset.version
 
 
 def test_poisoned_corrections_that_lower_urgent_recall_are_refused(story):

@@ -39,6 +39,7 @@ class Backend:
     labeller: Callable[[Path | None], LabelFn]  # artifact (None: rules alone) -> full-triage labels of texts
     describe: Callable[[Path], dict]  # artifact -> {"version", "data_sha256", ...} as stored inside it
     bundled: Path | None = None  # the model shipped with the software, used when no version is active
+    rules_version: str = ""  # the rules both models were judged with
 
 
 @dataclass
@@ -144,7 +145,8 @@ def retrain(db: sqlite_utils.Database, versions: ModelVersions, backend: Backend
             if current_name.startswith("bundled:"):
                 current_name = adopt_bundled(versions, backend, actor, before)
             card = {"produced_by": actor, "created_at": now_iso(), "parent": None if current_name == "rules-only"
-                    else current_name, "data_sha256": train_sha, "data": data,
+                    else current_name, "data_sha256": train_sha, "judged_with_rules": backend.rules_version,
+                    "data": data,
                     "metrics": {k: v.as_dict() for k, v in after.items()},
                     "baseline_metrics": {k: v.as_dict() for k, v in before.items()}, "gate": gate,
                     "what_changed": _what_changed(current_name, data, before, after)}

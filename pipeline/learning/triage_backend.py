@@ -75,7 +75,8 @@ def describe(artifact: Path) -> dict:
 
 def triage_backend(config: Config) -> Backend:
     return Backend(train=train_artifact, labeller=labeller(config.paths.rules_dir), describe=describe,
-                   bundled=DEFAULT_MODEL if DEFAULT_MODEL.is_file() else None)
+                   bundled=DEFAULT_MODEL if DEFAULT_MODEL.is_file() else None,
+                   rules_version=_rules_triager(config.paths.rules_dir).ruleset.version)
 
 
 def run_retrain(config: Config, db: sqlite_utils.Database, *, tolerance: float | None = None,

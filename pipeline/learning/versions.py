@@ -144,7 +144,8 @@ def card_markdown(card: dict) -> str:
              f"- produced by: {card.get('produced_by', '')}",
              f"- parent: {card.get('parent') or 'none'}",
              f"- artifact SHA-256: `{card.get('artifact_sha256', '')}`",
-             f"- training data SHA-256: `{card.get('data_sha256', '')}`", ""]
+             f"- training data SHA-256: `{card.get('data_sha256', '')}`",
+             f"- judged with rules: {card.get('judged_with_rules') or 'n/a'}", ""]
     if card.get("what_changed"):
         lines += ["## What changed", "", *[f"- {c}" for c in card["what_changed"]], ""]
     if card.get("data"):
