@@ -377,8 +377,10 @@ def model_use(ctx, version, user):
     from .learning.locations import models_dir
     from .learning.versions import ModelVersions, VersionError
 
+    versions = ModelVersions(models_dir(_config(ctx)))
     try:
-        chosen = ModelVersions(models_dir(_config(ctx))).use(version, f"user:{user}")
+        with versions.exclusive():
+            chosen = versions.use(version, f"user:{user}")
     except VersionError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"now using {chosen.version}; `vmtriage retriage` re-labels open messages with it")

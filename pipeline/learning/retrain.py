@@ -100,9 +100,15 @@ def _what_changed(parent: str, data: dict, before: dict[str, Figures], after: di
     return lines
 
 
-def retrain(db: sqlite_utils.Database, versions: ModelVersions, backend: Backend, *, base: list[Example],
-            heldout: list[Example], tolerance: float, eval_share: float, actor: str,
-            exclude_reviewers: tuple[str, ...] = ()) -> RetrainOutcome:
+def retrain(db: sqlite_utils.Database, versions: ModelVersions, backend: Backend, **options) -> RetrainOutcome:
+    """Train, judge and promote or refuse (options: see `_retrain`), one run at a time."""
+    with versions.exclusive():
+        return _retrain(db, versions, backend, **options)
+
+
+def _retrain(db: sqlite_utils.Database, versions: ModelVersions, backend: Backend, *, base: list[Example],
+             heldout: list[Example], tolerance: float, eval_share: float, actor: str,
+             exclude_reviewers: tuple[str, ...] = ()) -> RetrainOutcome:
     """`exclude_reviewers` (names or user:names) leaves out a reviewer's labels from training and judging."""
     excluded = {r if r.startswith("user:") else f"user:{r}" for r in exclude_reviewers}
     split = split_reviews([r for r in reviews(db) if r.reviewer not in excluded], eval_share)

@@ -8,10 +8,12 @@ business. Every change of the active version is appended to <root>/history.jsonl
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +23,7 @@ CARD_JSON = "card.json"
 CARD_MD = "card.md"
 ACTIVE = "ACTIVE"
 HISTORY = "history.jsonl"
+LOCK = ".lock"
 
 
 class VersionError(ValueError):
@@ -126,6 +129,17 @@ class ModelVersions:
         _write_atomic(self.root / ACTIVE, version + "\n")
         self.log({"event": event, "version": version, "previous": previous, "actor": actor, **(detail or {})})
         return self.get(version)
+
+    @contextmanager
+    def exclusive(self):
+        """One retraining or switch at a time: a second `retrain` waits rather than judging a stale model."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / LOCK, "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
 
     def log(self, entry: dict) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
