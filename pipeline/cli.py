@@ -97,12 +97,13 @@ def process(ctx, files, as_json, mailbox):
 @click.pass_context
 def triage(ctx, text, jsonl, as_json):
     """Triage transcript text without audio."""
+    from .learning.locations import model_in_use
     from .serialize import triage_json
     from .triage import Triager
 
     if not text and not jsonl:
         raise click.UsageError("give TEXT or --jsonl FILE")
-    triager = Triager(_config(ctx).paths.rules_dir)
+    triager = Triager(_config(ctx).paths.rules_dir, model_path=model_in_use(_config(ctx)))
     if jsonl:
         batch: list[tuple] = []
         for n, line in enumerate(jsonl, start=1):
@@ -160,10 +161,11 @@ def eval_group():
 @click.pass_context
 def eval_triage(ctx, data, as_json, no_real):
     """Urgent+ recall/precision, emergency recall, concern accuracy and macro-F1, confusion, misses, speed."""
+    from .learning.locations import model_in_use
     from .triage import Triager
     from .triage.evaluate import evaluate, evaluate_real_phrases, load_items
 
-    triager = Triager(_config(ctx).paths.rules_dir)
+    triager = Triager(_config(ctx).paths.rules_dir, model_path=model_in_use(_config(ctx)))
     report = evaluate(triager, load_items(Path(data) if data else None))
     report["real_phrases"] = None if no_real else evaluate_real_phrases(triager)
     if as_json:
@@ -287,13 +289,14 @@ def callback(ctx, message_id, outcome, note, user, new_number):
 @click.pass_context
 def retriage(ctx, since, as_json):
     """Re-label stored messages with the current rules and model, keeping the history of labels."""
+    from .learning.locations import model_in_use
     from .retriage import retriage as run_retriage
     from .schedule import load_schedule
     from .triage import Triager
 
     config = _config(ctx)
     db = open_db(config.paths.db)
-    summary = run_retriage(db, Triager(config.paths.rules_dir),
+    summary = run_retriage(db, Triager(config.paths.rules_dir, model_path=model_in_use(config)),
                            load_schedule(config.paths.rules_dir / "schedule.toml"), since=since)
     # A label raised to urgent or higher on an open message alerts exactly like a new message.
     from .alerts import notify_if_needed
@@ -305,6 +308,128 @@ def retriage(ctx, since, as_json):
     else:
         click.echo(f"examined {summary.examined}, changed {summary.changed}, "
                    f"kept {summary.kept_human_label} reviewer label(s), raised to urgent+: {summary.raised}")
+
+
+@main.command()
+@click.option("--tolerance", type=float, help="Largest drop allowed in emergency recall, urgent+ precision and "
+              "concern accuracy (default [learning] tolerance). Urgent-or-higher recall may never drop.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--exclude-reviewer", multiple=True, help="Leave out this reviewer's labels (repeatable).")
+@click.option("--user", default=lambda: getpass.getuser(), help="Who asked (recorded on the model card).")
+@click.pass_context
+def retrain(ctx, tolerance, as_json, exclude_reviewer, user):
+    """Train a candidate on the base corpus plus reviewer labels; use it only if it is no less safe."""
+    from .learning.metrics import FIGURES
+    from .learning.triage_backend import run_retrain
+
+    try:
+        outcome = run_retrain(_config(ctx), open_db(_config(ctx).paths.db), tolerance=tolerance,
+                              actor=f"user:{user}", exclude_reviewers=tuple(exclude_reviewer))
+    except (OSError, ValueError) as exc:  # a missing or malformed corpus: say which, no traceback
+        raise click.ClickException(f"retrain: {exc}") from exc
+    if as_json:
+        _echo_json(outcome.as_dict())
+        return
+    d = outcome.data
+    if outcome.version is None:
+        click.echo(f"nothing retrained; still using {outcome.active}: {'; '.join(outcome.reasons)}")
+        return
+    click.echo(f"trained on {d['train_examples']} examples ({d['base_examples']} base + {d['reviewed_train']} "
+               f"reviewed, {d['corrections_train']} corrected); judged on {d['heldout_examples']} held-out and "
+               f"{d['reviewed_eval']} reviewed messages kept out of training")
+    for set_name in outcome.before:
+        b, a = outcome.before[set_name], outcome.after[set_name]
+        figs = ", ".join(f"{k} {_fmt(b[k])} -> {_fmt(a[k])}" for k in FIGURES)
+        click.echo(f"  {set_name}: {figs}")
+    if outcome.promoted:
+        click.echo(f"promoted {outcome.version} (was {outcome.current}); `vmtriage retriage` re-labels open messages")
+    else:
+        click.echo(f"refused {outcome.version}; still using {outcome.active}:")
+        for reason in outcome.reasons:
+            click.echo(f"  - {reason}")
+    if d["below_rule_floor_by_reviewer"]:
+        click.echo(f"reviewer labels below an asserted red flag (check them; --exclude-reviewer leaves a reviewer "
+                   f"out): {d['below_rule_floor_by_reviewer']}")
+
+
+def _fmt(value) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+@main.group()
+def model():
+    """Triage classifier versions: list them, or go back to one."""
+
+
+@model.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def model_list(ctx, as_json):
+    """Every kept version with its card; * marks the one in use."""
+    from .learning.locations import models_dir
+    from .learning.versions import ModelVersions
+
+    versions = ModelVersions(models_dir(_config(ctx))).list()
+    if as_json:
+        _echo_json([{"version": v.version, "active": v.active, **v.card} for v in versions])
+        return
+    if not versions:
+        click.echo("No retrained versions; triage uses the bundled model (or rules alone).")
+    for v in versions:
+        held = (v.card.get("metrics") or {}).get("heldout") or {}
+        click.echo(f"{'*' if v.active else ' '} {v.version:<28} {v.card.get('created_at', ''):<26} "
+                   f"{v.card.get('produced_by', ''):<16} urgent recall {_fmt(held.get('urgent_recall'))}  "
+                   f"concern acc {_fmt(held.get('concern_accuracy'))}")
+
+
+@model.command("use")
+@click.argument("version")
+@click.option("--user", default=lambda: getpass.getuser(), help="Who switched (recorded in the history).")
+@click.pass_context
+def model_use(ctx, version, user):
+    """Make VERSION the model in use (roll back or forward); its artifact is checked first."""
+    from .learning.locations import models_dir
+    from .learning.versions import ModelVersions, VersionError
+
+    versions = ModelVersions(models_dir(_config(ctx)))
+    try:
+        with versions.exclusive():
+            chosen = versions.use(version, f"user:{user}")
+    except VersionError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"now using {chosen.version}; `vmtriage retriage` re-labels open messages with it")
+
+
+@main.command("hard-cases")
+@click.option("--since", help="Only messages received on or after this date (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def hard_cases_cmd(ctx, since, as_json):
+    """Messages reviewers corrected, grouped by the kind of error, to guide new rules."""
+    from .learning.corrections import reviews
+    from .learning.hard_cases import hard_cases
+
+    report = hard_cases(reviews(open_db(_config(ctx).paths.db), since=since))
+    if as_json:
+        _echo_json(report.as_dict())
+        return
+    click.echo(f"{report.reviewed} reviewed, {report.agreed} agreed with the system")
+    for kind, cases in report.groups.items():
+        click.echo(f"\n{kind}: {len(cases)}")
+        for c in cases:
+            rules = ",".join(c.rules_fired) or "no rule"
+            listen = " LISTEN" if c.needs_listen else ""
+            click.echo(f"  #{c.message_id:<5} said {c.system:<22} reviewer {c.reviewed:<22} [{rules}]{listen}")
+            click.echo(f"         {c.text[:150]}")
+    if report.missed_without_rule:
+        click.echo(f"\nmissed with no rule firing (new-rule candidates): {report.missed_without_rule}")
+    if report.rules_behind_over_triage:
+        click.echo(f"rules behind over-triage: {report.rules_behind_over_triage}")
+    if report.needs_listen:
+        click.echo(f"unclear audio (check the transcript first): {report.needs_listen}")
+    if report.below_rule_floor:
+        click.echo(f"reviewer labels below an asserted red flag: {report.below_rule_floor}")
+    click.echo(f"by reviewer: {report.by_reviewer}")
 
 
 @main.command()

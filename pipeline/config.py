@@ -92,6 +92,17 @@ class AlertsConfig:
 
 
 @dataclass(frozen=True)
+class LearningConfig:
+    """Retraining from reviewers (pipeline/learning/)."""
+
+    models_dir: str = ""  # triage model versions; empty: <data_dir>/models/triage (they hold patient words)
+    base_corpus: str = "models/triage_corpus.jsonl"  # relative to the project folder
+    heldout: str = "tests/data/triage_heldout.jsonl"
+    tolerance: float = 0.01  # largest drop allowed in emergency recall, urgent+ precision, concern accuracy
+    review_eval_share: float = 0.3  # share of reviewed messages kept out of training to judge candidates
+
+
+@dataclass(frozen=True)
 class Config:
     paths: PathsConfig = field(default_factory=PathsConfig)
     transcription: TranscriptionConfig = field(default_factory=TranscriptionConfig)
@@ -99,6 +110,7 @@ class Config:
     ingest: IngestConfig = field(default_factory=IngestConfig)
     web: WebConfig = field(default_factory=WebConfig)
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    learning: LearningConfig = field(default_factory=LearningConfig)
     source: str = "defaults"
 
     def with_paths(self, **changes) -> Config:

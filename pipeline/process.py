@@ -16,6 +16,7 @@ from pathlib import Path
 from . import audio as audio_stage
 from . import quality
 from .config import Config
+from .learning.follow import ActiveTriager
 from .records import AudioInfo, CallMetadata, Reason, Transcript, TriageResult
 from .schedule import due_at, load_schedule
 from .transcribe import Transcriber, build_transcriber
@@ -53,7 +54,8 @@ class Processor:
     def __init__(self, config: Config, transcriber: Transcriber | None = None, triager: Triager | None = None):
         self.config = config
         self.transcriber = transcriber or build_transcriber(config.transcription, config.paths.rules_dir)
-        self.triager = triager or Triager(config.paths.rules_dir)
+        self.active = None if triager else ActiveTriager(config)  # follows promotions and rollbacks
+        self.triager = triager or self.active.triager
         self.schedule = load_schedule(config.paths.rules_dir / "schedule.toml")
 
     def analyse(self, path: Path, received: datetime, metadata: CallMetadata | None = None,
@@ -71,7 +73,8 @@ class Processor:
         timings["transcribe"] = _ms(t0)
         on_stage and on_stage("transcribed")
         t0 = time.perf_counter()
-        triage = surface_unclear(self.triager.triage(transcript.triage_text), transcript)
+        triager = self.active.current() if self.active else self.triager
+        triage = surface_unclear(triager.triage(transcript.triage_text), transcript)
         mailbox = mailbox or (metadata.mailbox if metadata else "") or ""
         due = due_at(self.schedule, received, triage.urgency, triage.concern, transcript.needs_listen, mailbox)
         timings["triage"] = _ms(t0)
