@@ -109,12 +109,15 @@ def record_review(db: sqlite_utils.Database, schedule: Schedule, message_id: int
             "prior_urgency": message["urgency"], "prior_concern": message["concern"],
             "urgency": urgency, "concern": concern, "agreed": int(agreed), "reason": reason,
         })
+        # Confirmations are labels too: retraining and its kept-out judging set need both kinds,
+        # or they only ever see the system's mistakes.
+        verdict = f"Reviewer {reviewer}: {reason}" if reason else f"Confirmed by {reviewer}"
+        label = TriageResult(urgency=urgency, concern=concern, confidence=1.0,
+                             reasons=[Reason(kind="review", label=verdict)],
+                             rules_version=message["rules_version"] or "",
+                             model_version=message["model_version"] or "")
+        record_label(db, message_id, label, produced_by=f"user:{reviewer}")
         if not agreed:
-            label = TriageResult(urgency=urgency, concern=concern, confidence=1.0,
-                                 reasons=[Reason(kind="review", label=f"Reviewer {reviewer}: {reason}")],
-                                 rules_version=message["rules_version"] or "",
-                                 model_version=message["model_version"] or "")
-            record_label(db, message_id, label, produced_by=f"user:{reviewer}")
             changes = {"urgency": urgency, "concern": concern, "needs_review": 0}
             if message["status"] == "open":  # a raised urgency makes the callback due sooner, never later
                 received = datetime.fromisoformat(message["received_at"])

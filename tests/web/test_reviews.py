@@ -47,6 +47,16 @@ def test_a_correction_becomes_the_label_and_keeps_the_systems_label_in_history(s
     assert [h["produced_by"] for h in history] == ["system:triage", "user:rita"]
 
 
+def test_a_confirmation_is_kept_as_a_reviewer_label_for_retraining(seeded_db):
+    db, schedule, ids = seeded_db
+    message_id = ids["refill.wav"]
+    before = get_message(db, message_id)
+    record_review(db, schedule, message_id, reviewer="rita", urgency=before["urgency"], concern=before["concern"])
+    history = list(db["triage_history"].rows_where("message_id = ?", [message_id], order_by="id"))
+    assert [h["produced_by"] for h in history] == ["system:triage", "user:rita"]
+    assert (history[-1]["urgency"], history[-1]["concern"]) == (before["urgency"], before["concern"])
+
+
 def test_a_correction_without_a_reason_is_refused(seeded_db):
     db, schedule, ids = seeded_db
     with pytest.raises(ReviewError):
