@@ -51,7 +51,8 @@ def test_a_confirmation_is_kept_as_a_reviewer_label_for_retraining(seeded_db):
     db, schedule, ids = seeded_db
     message_id = ids["refill.wav"]
     before = get_message(db, message_id)
-    record_review(db, schedule, message_id, reviewer="rita", urgency=before["urgency"], concern=before["concern"])
+    record_review(db, schedule, message_id, reviewer="rita", urgency=before["urgency"], concern=before["concern"],
+                  reason="")
     history = list(db["triage_history"].rows_where("message_id = ?", [message_id], order_by="id"))
     assert [h["produced_by"] for h in history] == ["system:triage", "user:rita"]
     assert (history[-1]["urgency"], history[-1]["concern"]) == (before["urgency"], before["concern"])
