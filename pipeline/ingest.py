@@ -189,7 +189,7 @@ def quarantine_file(db: sqlite_utils.Database, config: Config, src: Path, *, fil
         "reason": reason, "sha256": sha256, "created_at": iso(utcnow()), "kind": kind, "job_id": job_id,
         "source_key": key,
     }).last_pk
-    log.warning("quarantined", extra={"quarantine": row_id, "job": job_id, "code": code, "kind": kind})
+    log.warning("quarantined", extra={"quarantine": row_id, "job_id": job_id, "code": code, "kind": kind})
     return row_id
 
 
@@ -267,8 +267,8 @@ def _record_job(db: sqlite_utils.Database, config: Config, path: Path, scratch: 
     if existing or pending:
         message_id = existing["id"] if existing else pending[0]["message_id"]
         record_duplicate(db, message_id, sha, path.name, mailbox)
-        log.info("duplicate", extra={"message": message_id, "job": pending[0]["id"] if pending else None,
-                                     "sha": sha[:12]})
+        log.info("duplicate", extra={"message_id": message_id, "sha": sha[:12],
+                                     "job_id": pending[0]["id"] if pending else None})
         scratch.unlink(missing_ok=True)
         _remove_from_inbox(path, config)
         return None
@@ -288,7 +288,7 @@ def _record_job(db: sqlite_utils.Database, config: Config, path: Path, scratch: 
         }).last_pk
         for row in waiting:
             db["sidecars"].update(row["id"], {"state": "attached", "job_id": job_id, "attached_at": now})
-    log.info("received", extra={"job": job_id, "sha": sha[:12], "sidecars": len(waiting)})
+    log.info("received", extra={"job_id": job_id, "sha": sha[:12], "sidecars": len(waiting)})
     _remove_from_inbox(path, config)
     return job_id
 
@@ -370,7 +370,8 @@ def attach_sidecar(db: sqlite_utils.Database, config: Config, sidecar_id: int, s
     stored = db["jobs"].get(job["id"])
     if stored["message_id"]:
         late_metadata_to_message(db, config, stored["message_id"], merged, schedule)
-    log.info("sidecar_attached", extra={"sidecar": sidecar_id, "job": job["id"], "message": stored["message_id"]})
+    log.info("sidecar_attached",
+             extra={"sidecar": sidecar_id, "job_id": job["id"], "message_id": stored["message_id"]})
     return job["id"]
 
 

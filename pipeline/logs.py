@@ -1,7 +1,7 @@
 """Structured logs: one JSON object per line, with ids and states, never PHI.
 
-Callers log an event name and ids through `extra` (`log.info("stored", extra={"job": 3,
-"message": 7})`). File names, transcripts, caller names, numbers and dates of birth are never
+Callers log an event name and ids through `extra` (`log.info("stored", extra={"job_id": 3,
+"message_id": 7})`). File names, transcripts, caller names, numbers and dates of birth are never
 passed here: a file name can itself hold a patient's name.
 """
 

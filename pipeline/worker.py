@@ -97,7 +97,7 @@ def _after_store(db: sqlite_utils.Database, hooks: Sequence[AfterStore], job_id:
         try:
             hook(db, message_id)
         except Exception:  # noqa: BLE001 - a failing consumer must not undo or repeat the stored message
-            log.exception("after_store_hook_failed", extra={"job": job_id, "message": message_id,
+            log.exception("after_store_hook_failed", extra={"job_id": job_id, "message_id": message_id,
                                                             "hook": getattr(hook, "__name__", "hook")})
 
 
@@ -118,14 +118,14 @@ def run_job(db: sqlite_utils.Database, config: Config, processor: Processor, job
     attempts = job["attempts"] + 1
     set_state(db, job_id, "received", attempts=attempts)
     metadata = load_metadata(job["metadata"])
-    log.info("job_started", extra={"job": job_id, "attempt": attempts})
+    log.info("job_started", extra={"job_id": job_id, "attempt": attempts})
     try:
         processed = processor.analyse(archived, received_time(job, metadata), metadata,
                                       on_stage=lambda state: set_state(db, job_id, state))
     except AudioError as exc:
         return _quarantine_job(db, config, job, exc.code, str(exc))
     except Exception as exc:  # noqa: BLE001 - any failure is retried, then quarantined with its reason
-        log.exception("job_failed", extra={"job": job_id, "attempt": attempts})
+        log.exception("job_failed", extra={"job_id": job_id, "attempt": attempts})
         if attempts >= config.ingest.max_attempts:
             return _quarantine_job(db, config, job, "processing_failed",
                                    f"processing failed {attempts} times: {exc.__class__.__name__}")
@@ -151,8 +151,8 @@ def run_job(db: sqlite_utils.Database, config: Config, processor: Processor, job
         late_metadata_to_message(db, config, message_id, latest, processor.schedule)
     _after_store(db, after_store, job_id, message_id)
     set_state(db, job_id, "done", message_id=message_id)
-    log.info("stored", extra={"job": job_id, "message": message_id, "urgency": processed.triage.urgency,
-                              "needs_listen": processed.transcript.needs_listen})
+    log.info("stored", extra={"job_id": job_id, "message_id": message_id,
+                              "urgency": processed.triage.urgency, "needs_listen": processed.transcript.needs_listen})
     return message_id
 
 
@@ -192,7 +192,7 @@ class Worker(threading.Thread):
             try:
                 run_job(db, self.config, self.processor, job, self.after_store)
             except Exception:  # noqa: BLE001 - e.g. the disk is full: leave the job claimed-free for later
-                log.exception("worker_error", extra={"worker": self.name, "job": job["id"]})
+                log.exception("worker_error", extra={"worker": self.name, "job_id": job["id"]})
                 db["jobs"].update(job["id"], {"claimed_by": None})
                 self.stop_event.wait(1.0)
             finally:
@@ -278,7 +278,11 @@ class Service:
             self.watcher.start()
             log.info("service_started", extra={"workers": count, "released_claims": released})
             while not self.stop_event.is_set():
-                self.watcher.poll_once(db)
+                try:
+                    self.watcher.poll_once(db)
+                except Exception:  # noqa: BLE001 - the watcher keeps watching; the file is retried later
+                    log.exception("poll_failed")
+                    self.stop_event.wait(1.0)
                 self.stop_event.wait(self.config.ingest.poll_seconds)
         finally:
             self.stop_event.set()
