@@ -57,7 +57,7 @@ def _iso_from_epoch(value: str) -> str | None:
 
 
 def _iso_from_text(value: object) -> str | None:
-    """ISO 8601 with an offset; a time without an offset is taken as this machine's local time."""
+    """ISO 8601 in UTC (as the store keeps times); a time without an offset is this machine's local time."""
     if not isinstance(value, str) or not value.strip():
         return None
     try:
@@ -66,7 +66,7 @@ def _iso_from_text(value: object) -> str | None:
         return None
     if moment.tzinfo is None:
         moment = moment.astimezone()
-    return moment.isoformat(timespec="seconds")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _float_or_none(value: object) -> float | None:
