@@ -150,6 +150,35 @@ def fsync_copy(src: Path, dst: Path) -> None:
     fsync_dir(dst.parent)
 
 
+def open_for_writing(st: os.stat_result, proc: Path = Path("/proc")) -> bool:
+    """True when some process we can see holds this file open for writing (Linux /proc).
+
+    A copy that pauses longer than `stable_seconds` with the file still open is not complete;
+    without this check its tail would go to an inode already removed from the inbox.
+    Processes of other users are invisible unless we run as root, so this is a second guard,
+    not a replacement for the stability wait.
+    """
+    if not proc.is_dir():
+        return False
+    for fd_dir in proc.glob("[0-9]*/fd"):
+        try:
+            entries = list(os.scandir(fd_dir))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                target = os.stat(entry.path)
+                if (target.st_dev, target.st_ino) != (st.st_dev, st.st_ino):
+                    continue
+                info = (fd_dir.parent / "fdinfo" / entry.name).read_text()
+            except OSError:
+                continue
+            flags = next((int(line.split()[1], 8) for line in info.splitlines() if line.startswith("flags:")), 0)
+            if flags & os.O_ACCMODE in (os.O_WRONLY, os.O_RDWR):
+                return True
+    return False
+
+
 def source_key(path: Path, st: os.stat_result) -> str:
     return f"{path}|{st.st_size}|{st.st_mtime_ns}"
 
@@ -236,6 +265,8 @@ def take_file(db: sqlite_utils.Database, config: Config, path: Path,
         quarantine_file(**quarantine, code="too_large",
                         reason=f"the file is {st.st_size / 1048576:.1f} MB, over the {limit_mb:g} MB limit")
         return None
+    if open_for_writing(st):
+        raise FileChanged(path.name)
     try:
         fd = open_regular(path)
     except PermissionError:

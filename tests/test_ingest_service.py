@@ -48,11 +48,10 @@ def test_slow_chunked_copy_is_processed_once_after_complete(service):
     data = FIXTURES[0].read_bytes()
     target = service.inbox / "slow copy.wav"
     chunks = 10
-    with open(target, "wb") as fh:  # ~5 s of writing, pauses shorter than stable_seconds (1 s)
-        for n in range(chunks):
+    for n in range(chunks):  # ~5 s of appends, each closing the file, pauses shorter than stable_seconds (1 s)
+        with open(target, "ab") as fh:
             fh.write(data[n * len(data) // chunks:(n + 1) * len(data) // chunks])
-            fh.flush()
-            time.sleep(0.5)
+        time.sleep(0.5)
     service.wait_for(lambda: service.count("messages") == 1 and service.idle(), what="the message")
     time.sleep(2)
     assert service.count("jobs") == 1
