@@ -302,6 +302,8 @@ def _record_job(db: sqlite_utils.Database, config: Config, path: Path, scratch: 
                                      "job_id": pending[0]["id"] if pending else None})
         scratch.unlink(missing_ok=True)
         _remove_from_inbox(path, config)
+        for row in _sidecars_for(db, mailbox, stem_of(path.name)):  # its sidecar describes the same call
+            attach_sidecar(db, config, row["id"])
         return None
     archived = archive_path_for(config.paths.data_dir, sha, path.suffix)
     settle(scratch, archived)
@@ -385,11 +387,9 @@ def take_sidecar(db: sqlite_utils.Database, config: Config, path: Path, schedule
 def attach_sidecar(db: sqlite_utils.Database, config: Config, sidecar_id: int, schedule=None) -> int | None:
     """Join a stored sidecar to the latest job for the same mailbox and stem; returns the job id."""
     side = db["sidecars"].get(sidecar_id)
-    jobs = list(db["jobs"].rows_where("mailbox = ? and stem = ? and state != 'quarantined'",
-                                      [side["mailbox"], side["stem"]], order_by="id desc", limit=1))
-    if not jobs:
+    job = _job_for_stem(db, side["mailbox"], side["stem"])
+    if job is None:
         return None
-    job = jobs[0]
     metadata = load_metadata(side["metadata"])
     merged = merge_metadata(load_metadata(job["metadata"]), metadata)
     now = iso(utcnow())
@@ -404,6 +404,20 @@ def attach_sidecar(db: sqlite_utils.Database, config: Config, sidecar_id: int, s
     log.info("sidecar_attached",
              extra={"sidecar": sidecar_id, "job_id": job["id"], "message_id": stored["message_id"]})
     return job["id"]
+
+
+def _job_for_stem(db: sqlite_utils.Database, mailbox: str, stem: str) -> dict | None:
+    """The job for a recording named `stem` in `mailbox`, also when that file was a duplicate."""
+    jobs = list(db["jobs"].rows_where("mailbox = ? and stem = ? and state != 'quarantined'",
+                                      [mailbox, stem], order_by="id desc", limit=1))
+    if jobs:
+        return jobs[0]
+    for dup in db["duplicates"].rows_where("mailbox = ?", [mailbox], order_by="id desc"):
+        if stem_of(dup["file_name"]) == stem:
+            jobs = list(db["jobs"].rows_where("sha256 = ? and state != 'quarantined'", [dup["sha256"]],
+                                              order_by="id desc", limit=1))
+            return jobs[0] if jobs else None
+    return None
 
 
 def late_metadata_to_message(db: sqlite_utils.Database, config: Config, message_id: int, metadata: CallMetadata,

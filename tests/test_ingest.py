@@ -144,6 +144,16 @@ def test_a_sidecar_that_came_first_is_joined_to_its_recording(config, db):
     assert db["sidecars"].get(1)["state"] == "attached"
 
 
+def test_the_sidecar_of_a_duplicate_copy_is_joined_to_the_first_copy(config, db):
+    job_id = take_file(db, config, drop(config, "first.wav"))
+    side = config.paths.inbox / "msg0002.json"
+    side.write_text(json.dumps({"caller_number": "5550002000"}))
+    take_sidecar(db, config, side)
+    take_file(db, config, drop(config, "msg0002.wav"))
+    assert db["duplicates"].count == 1
+    assert json.loads(db["jobs"].get(job_id)["metadata"])["caller_number"] == "5550002000"
+
+
 def test_two_workers_never_claim_the_same_job(config, db):
     db["jobs"].insert_all({"sha256": f"{n:064x}", "state": "received", "attempts": 0} for n in range(60))
     claimed: dict[str, list[int]] = {"a": [], "b": []}
