@@ -26,7 +26,7 @@ from pipeline.ingest import (
 from pipeline.logs import setup_logging
 from pipeline.sidecars import SidecarError, parse_asterisk, parse_json_sidecar
 from pipeline.store import open_db
-from pipeline.worker import claim_job, release_claims
+from pipeline.worker import claim_job, release_claims, run_job
 from tests.conftest import VOICEMAILS
 
 RECORDING = VOICEMAILS / "refill.wav"
@@ -176,6 +176,16 @@ def test_claims_of_a_killed_service_are_released_at_start(config, db):
     assert claim_job(db, "worker-1", 3) is None
     release_claims(db)
     assert claim_job(db, "worker-1", 3)["id"] == 1
+
+
+def test_a_job_that_keeps_killing_the_service_is_quarantined_and_its_archive_kept(config, db):
+    job_id = take_file(db, config, drop(config, "poison.wav"))
+    db["jobs"].update(job_id, {"state": "decoded", "attempts": config.ingest.max_attempts})
+    assert run_job(db, config, None, db["jobs"].get(job_id)) is None  # never reaches the processor
+    job = db["jobs"].get(job_id)
+    row = db["quarantine"].get(1)
+    assert (job["state"], row["reason_code"], row["job_id"]) == ("quarantined", "processing_failed", job_id)
+    assert Path(job["archive_path"]).is_file() and Path(row["path"]).is_file()
 
 
 def test_quarantine_lists_reasons_as_json_and_requeue_puts_the_file_back(config, db, tmp_path):
