@@ -43,12 +43,13 @@ def test_files_present_before_start_are_processed(service):
     assert mailboxes == ["", "line 2"]
 
 
-def test_slow_chunked_copy_is_processed_once_after_complete(service):
+def test_slow_chunked_copy_is_processed_once_after_complete(tmp_path):
+    service = ServiceProcess(tmp_path, write_config(tmp_path, stable_seconds=2.0))
     service.start()
     data = FIXTURES[0].read_bytes()
     target = service.inbox / "slow copy.wav"
     chunks = 10
-    for n in range(chunks):  # ~5 s of appends, each closing the file, pauses shorter than stable_seconds (1 s)
+    for n in range(chunks):  # ~5 s of appends, each closing the file, pauses shorter than stable_seconds (2 s)
         with open(target, "ab") as fh:
             fh.write(data[n * len(data) // chunks:(n + 1) * len(data) // chunks])
         time.sleep(0.5)
@@ -58,6 +59,7 @@ def test_slow_chunked_copy_is_processed_once_after_complete(service):
     assert service.count("quarantine") == 0
     assert service.count("duplicates") == 0
     assert service.query("select sha256 from messages") == [(sha(FIXTURES[0]),)]
+    service.kill9()
 
 
 def test_kill_9_while_transcribing_then_restart_gives_one_message_per_recording(service):
@@ -121,8 +123,7 @@ def test_asterisk_sidecar_before_audio_is_joined(service):
         ";\n; Message Information file\n;\n[message]\norigmailbox=100\ncallerid=\"Pat Doe\" <5550001111>\n"
         "origtime=1700000000\nduration=9\n"
     )
-    time.sleep(2.5)  # the sidecar is taken well before its recording arrives
-    assert service.count("sidecars") == 1
+    service.wait_for(lambda: service.count("sidecars") == 1, what="the sidecar, before its recording")
     shutil.copy(FIXTURES[0], folder / "msg0001.wav")
     service.wait_for(lambda: service.count("messages") == 1, what="the message")
     assert service.query("select received_at, caller_number, caller_name, mailbox from messages") == [
