@@ -26,11 +26,22 @@ def sha(path: Path) -> str:
 
 
 @pytest.fixture
-def service(tmp_path):
-    svc = ServiceProcess(tmp_path, write_config(tmp_path))
-    yield svc
-    if svc.alive():
-        svc.kill9()
+def make_service(tmp_path):
+    made = []
+
+    def make(**ingest) -> ServiceProcess:
+        made.append(ServiceProcess(tmp_path, write_config(tmp_path, **ingest)))
+        return made[-1]
+
+    yield make
+    for svc in made:
+        if svc.alive():
+            svc.kill9()
+
+
+@pytest.fixture
+def service(make_service):
+    return make_service()
 
 
 def test_files_present_before_start_are_processed(service):
@@ -43,8 +54,8 @@ def test_files_present_before_start_are_processed(service):
     assert mailboxes == ["", "line 2"]
 
 
-def test_slow_chunked_copy_is_processed_once_after_complete(tmp_path):
-    service = ServiceProcess(tmp_path, write_config(tmp_path, stable_seconds=2.0))
+def test_slow_chunked_copy_is_processed_once_after_complete(make_service):
+    service = make_service(stable_seconds=2.0)
     service.start()
     data = FIXTURES[0].read_bytes()
     target = service.inbox / "slow copy.wav"
@@ -59,7 +70,6 @@ def test_slow_chunked_copy_is_processed_once_after_complete(tmp_path):
     assert service.count("quarantine") == 0
     assert service.count("duplicates") == 0
     assert service.query("select sha256 from messages") == [(sha(FIXTURES[0]),)]
-    service.kill9()
 
 
 def test_kill_9_while_transcribing_then_restart_gives_one_message_per_recording(service):
