@@ -143,25 +143,31 @@ def callbacks(ctx, as_json, include_closed):
 @click.pass_context
 def watch(ctx):
     """Watch the inbox and process recordings as they arrive (no web page)."""
-    from .worker import Service
+    from .worker import Service, ServiceAlreadyRunning
 
     service = Service(_config(ctx))
     service.install_signal_handlers()
     click.echo(f"Watching {_config(ctx).paths.inbox} (Ctrl-C to stop)", err=True)
-    service.run()
+    try:
+        service.run()
+    except ServiceAlreadyRunning as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()
 @click.pass_context
 def run(ctx):
     """The main job: the inbox watcher and worker, on inbox/ and data/vmtriage.db by default."""
-    from .worker import Service
+    from .worker import Service, ServiceAlreadyRunning
 
     config = _config(ctx)
     service = Service(config)
     service.install_signal_handlers()
     click.echo(f"vmtriage: watching {config.paths.inbox}; database {config.paths.db}", err=True)
-    service.run()
+    try:
+        service.run()
+    except ServiceAlreadyRunning as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()

@@ -139,17 +139,6 @@ def settle(scratch: Path, target: Path) -> None:
     fsync_dir(target.parent)
 
 
-def fsync_copy(src: Path, dst: Path) -> None:
-    fd = open_regular(src)
-    try:
-        scratch = dst.with_name(dst.name + ".incoming")
-        copy_and_hash(fd, scratch)
-    finally:
-        os.close(fd)
-    os.replace(scratch, dst)
-    fsync_dir(dst.parent)
-
-
 def open_for_writing(st: os.stat_result, proc: Path = Path("/proc")) -> bool:
     """True when some process we can see holds this file open for writing (Linux /proc).
 

@@ -199,6 +199,10 @@ class Worker(threading.Thread):
                 self.busy = False
 
 
+class ServiceAlreadyRunning(RuntimeError):
+    pass
+
+
 class ServiceLock:
     """One service per database: an advisory lock the kernel drops when the process dies (even kill -9)."""
 
@@ -213,7 +217,8 @@ class ServiceLock:
             fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             self._fh.close()
-            raise RuntimeError(f"another vmtriage service is already running on {self.path.name[:-13]}") from None
+            db_name = self.path.name.removesuffix(".service.lock")
+            raise ServiceAlreadyRunning(f"another vmtriage service is already running on {db_name}") from None
         self._fh.seek(0)
         self._fh.truncate()
         self._fh.write(f"{os.getpid()}\n")
@@ -321,12 +326,3 @@ def process_now(db: sqlite_utils.Database, config: Config, processor: Processor,
         return {"error": job["last_error"], "state": job["state"]}
     return {"message_id": message_id, "total_ms": round((time.perf_counter() - t0) * 1000, 1)}
 
-
-def wait_until_idle(db: sqlite_utils.Database, timeout_s: float) -> bool:
-    """True once no job is active or waiting for a retry (used by tools and tests)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if db.execute("select count(*) from jobs where state not in ('done', 'quarantined')").fetchone()[0] == 0:
-            return True
-        time.sleep(0.2)
-    return False

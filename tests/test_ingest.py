@@ -26,7 +26,7 @@ from pipeline.ingest import (
 from pipeline.logs import setup_logging
 from pipeline.sidecars import SidecarError, parse_asterisk, parse_json_sidecar
 from pipeline.store import open_db
-from pipeline.worker import claim_job, release_claims, run_job
+from pipeline.worker import ServiceAlreadyRunning, ServiceLock, claim_job, release_claims, run_job
 from tests.conftest import VOICEMAILS
 
 RECORDING = VOICEMAILS / "refill.wav"
@@ -186,6 +186,19 @@ def test_a_job_that_keeps_killing_the_service_is_quarantined_and_its_archive_kep
     row = db["quarantine"].get(1)
     assert (job["state"], row["reason_code"], row["job_id"]) == ("quarantined", "processing_failed", job_id)
     assert Path(job["archive_path"]).is_file() and Path(row["path"]).is_file()
+
+
+def test_a_second_service_on_the_same_database_refuses_to_start(config):
+    first = ServiceLock(config.paths.db)
+    first.acquire()
+    try:
+        with pytest.raises(ServiceAlreadyRunning):
+            ServiceLock(config.paths.db).acquire()
+    finally:
+        first.release()
+    again = ServiceLock(config.paths.db)
+    again.acquire()  # free once the first let go (or died)
+    again.release()
 
 
 def test_quarantine_lists_reasons_as_json_and_requeue_puts_the_file_back(config, db, tmp_path):
