@@ -188,6 +188,23 @@ def test_a_job_that_keeps_killing_the_service_is_quarantined_and_its_archive_kep
     assert Path(job["archive_path"]).is_file() and Path(row["path"]).is_file()
 
 
+def test_a_job_resumed_after_its_message_was_stored_runs_the_hooks_and_stores_nothing_new(config, db):
+    from pipeline.records import AudioInfo, Transcript, TriageResult
+    from pipeline.store import insert_message
+
+    job_id = take_file(db, config, drop(config, "stored before the crash.wav"))
+    job = db["jobs"].get(job_id)
+    audio = AudioInfo(6.0, 8000, 1, "pcm_mulaw", "wav", -20.0, -3.0, 0.0, 0.1, 0.1, 0.8)
+    message_id = insert_message(db, sha256=job["sha256"], file_name=job["file_name"], mailbox="",
+                                archive_path=job["archive_path"], received_at=job["created_at"], audio=audio,
+                                transcript=Transcript("text", "en", 1.0), due_at=job["created_at"],
+                                triage=TriageResult("routine", "other", [], 0.9))
+    seen = []
+    assert run_job(db, config, None, job, after_store=[lambda _db, mid: seen.append(mid)]) == message_id
+    assert seen == [message_id]
+    assert (db["messages"].count, db["jobs"].get(job_id)["state"]) == (1, "done")
+
+
 def test_a_second_service_on_the_same_database_refuses_to_start(config):
     first = ServiceLock(config.paths.db)
     first.acquire()
