@@ -351,8 +351,10 @@ def take_sidecar(db: sqlite_utils.Database, config: Config, path: Path, schedule
         return None
     stem = stem_of(path.name)
     seen = list(db["sidecars"].rows_where("sha256 = ? and mailbox = ? and stem = ?", [sha, mailbox, stem], limit=1))
-    if seen:
+    if seen:  # the same sidecar again (a crash came before its removal, or originals are kept)
         _remove_from_inbox(path, config)
+        if seen[0]["state"] == "waiting":
+            attach_sidecar(db, config, seen[0]["id"], schedule)
         return None
     archived = archive_path_for(config.paths.data_dir, sha, path.suffix, kind="sidecars")
     scratch = archived.with_name(archived.name + f".{uuid.uuid4().hex}.incoming")
