@@ -458,7 +458,7 @@ def requeue(db: sqlite_utils.Database, config: Config, quarantine_id: int) -> Pa
     if not inside(folder, inbox) and folder != inbox:
         folder = inbox
     folder.mkdir(parents=True, exist_ok=True)
-    name = short_name(row["file_name"])
+    name = short_name(Path(row["file_name"]).name)  # never a path from the row
     target, n = folder / name, 1
     while target.exists():
         target = folder / f"{Path(name).stem}_{n}{Path(name).suffix}"
