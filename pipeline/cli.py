@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import sys
 from dataclasses import asdict
 from pathlib import Path
 
@@ -18,7 +19,7 @@ def _setup_logging(verbose: bool) -> None:
     # JSON lines with ids and states only: never transcripts, names, numbers or dates of birth.
     from .logs import setup_logging
 
-    setup_logging(verbose)
+    setup_logging(verbose, stream=sys.stderr)
 
 
 @click.group()
