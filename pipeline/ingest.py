@@ -454,8 +454,8 @@ def requeue(db: sqlite_utils.Database, config: Config, quarantine_id: int) -> Pa
     if not src.is_file():
         raise ValueError(f"the quarantined file is no longer at {src}")
     inbox = config.paths.inbox.resolve()
-    folder = (inbox / row["mailbox"]) if row["mailbox"] else inbox
-    if not inside(folder, inbox) and folder != inbox:
+    folder = (inbox / row["mailbox"]).resolve() if row["mailbox"] else inbox
+    if not folder.is_relative_to(inbox):  # the mailbox folder may be gone; it must not lead out
         folder = inbox
     folder.mkdir(parents=True, exist_ok=True)
     name = short_name(Path(row["file_name"]).name)  # never a path from the row

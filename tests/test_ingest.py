@@ -229,6 +229,7 @@ def test_quarantine_lists_reasons_as_json_and_requeue_puts_the_file_back(config,
     rows = json.loads(listed.output)
     assert [(r["file_name"], r["reason_code"]) for r in rows] == [("broken.wav", "not_audio")]
     Path(rows[0]["path"]).write_bytes(RECORDING.read_bytes())  # a person fixed it
+    (config.paths.inbox / "line 3").rmdir()  # and the mailbox folder was emptied meanwhile
     requeued = runner.invoke(main, [*args, "requeue", str(rows[0]["id"])])
     assert requeued.exit_code == 0, requeued.output
     assert (config.paths.inbox / "line 3" / "broken.wav").read_bytes() == RECORDING.read_bytes()
