@@ -160,7 +160,7 @@ def _quarantine_job(db: sqlite_utils.Database, config: Config, job: dict, code: 
     """A copy of the archived audio goes to quarantine; the archive itself is never touched."""
     quarantine_file(db, config, Path(job["archive_path"]), file_name=job["file_name"], mailbox=job["mailbox"],
                     code=code, reason=reason, sha256=job["sha256"], move=False, job_id=job["id"])
-    set_state(db, job["id"], "quarantined", last_error=code)
+    set_state(db, job["id"], "quarantined", last_error=f"{code}: {reason}")
     return None
 
 
