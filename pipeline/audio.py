@@ -54,6 +54,8 @@ def decode(path: str | Path, *, max_duration_s: float = 600.0, max_size_mb: floa
         if not container.streams.audio:
             raise AudioError("not_audio", "the file holds no audio stream")
         stream = container.streams.audio[0]
+        if stream.codec_context is None:
+            raise AudioError("not_audio", "the audio is in a format (codec) this system cannot decode")
         codec = stream.codec_context.name
         source_rate = stream.codec_context.sample_rate or 0
         source_channels = stream.codec_context.channels or 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import logging
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -17,14 +16,10 @@ from .store import audit, get_message, open_db
 
 
 def _setup_logging(verbose: bool) -> None:
-    # Logs carry ids and states only: never transcripts, names, numbers or dates of birth.
-    # Third-party libraries log at WARNING only (PyRuSH, for one, chatters at INFO).
-    logging.basicConfig(
-        level=logging.WARNING,
-        format='{"at": "%(asctime)s", "level": "%(levelname)s", "logger": "%(name)s", "msg": "%(message)s"}',
-        stream=sys.stderr,
-    )
-    logging.getLogger("vmtriage").setLevel(logging.DEBUG if verbose else logging.INFO)
+    # JSON lines with ids and states only: never transcripts, names, numbers or dates of birth.
+    from .logs import setup_logging
+
+    setup_logging(verbose, stream=sys.stderr)
 
 
 @click.group()
@@ -214,12 +209,15 @@ def callbacks(ctx, as_json, include_closed):
 @click.pass_context
 def watch(ctx):
     """Watch the inbox and process recordings as they arrive (no web page)."""
-    from .worker import Service
+    from .worker import Service, ServiceAlreadyRunning
 
     service = Service(_config(ctx))
     service.install_signal_handlers()
     click.echo(f"Watching {_config(ctx).paths.inbox} (Ctrl-C to stop)", err=True)
-    service.run()
+    try:
+        service.run()
+    except ServiceAlreadyRunning as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()
@@ -227,7 +225,7 @@ def watch(ctx):
 def run(ctx):
     """The main job: the inbox watcher, the worker and the web page, on inbox/ and data/vmtriage.db by default."""
     from .web import start_web_in_thread
-    from .worker import Service
+    from .worker import Service, ServiceAlreadyRunning
 
     config = _config(ctx)
     service = Service(config)
@@ -237,8 +235,48 @@ def run(ctx):
     _web_hint(config)
     try:
         service.run()
+    except ServiceAlreadyRunning as exc:
+        raise click.ClickException(str(exc)) from exc
     finally:
         web.stop()
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="A JSON array, newest first.")
+@click.option("--all", "include_requeued", is_flag=True, help="Include files already requeued.")
+@click.pass_context
+def quarantine(ctx, as_json, include_requeued):
+    """Files that could not become messages, each with the reason a person can act on."""
+    from .store import quarantine_rows
+
+    rows = quarantine_rows(open_db(_config(ctx).paths.db), include_requeued=include_requeued)
+    if as_json:
+        _echo_json(rows)
+        return
+    if not rows:
+        click.echo("Quarantine is empty.")
+    for row in rows:
+        click.echo(f"#{row['id']:<5} {row['created_at']}  {row['reason_code']:<18} {row['mailbox'] or '-'}  "
+                   f"{row['file_name']}\n       {row['reason']}\n       {row['path']}")
+
+
+@main.command()
+@click.argument("quarantine_id", type=int)
+@click.pass_context
+def requeue(ctx, quarantine_id):
+    """Put quarantined file QUARANTINE_ID (after a person fixed it) back into its inbox mailbox."""
+    from sqlite_utils.db import NotFoundError
+
+    from .ingest import requeue as requeue_file
+
+    config = _config(ctx)
+    try:
+        target = requeue_file(open_db(config.paths.db), config, quarantine_id)
+    except NotFoundError as exc:
+        raise click.ClickException(f"no quarantined file {quarantine_id}") from exc
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"#{quarantine_id} requeued: {target} (processed when the service is running)")
 
 
 @main.command()

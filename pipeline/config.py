@@ -47,10 +47,13 @@ class AudioConfig:
 
 @dataclass(frozen=True)
 class IngestConfig:
-    stable_seconds: float = 1.0
+    stable_seconds: float = 3.0  # size and mtime unchanged this long = the copy is complete
+    sidecar_wait_seconds: float = 2.0  # after that, wait this long for a phone-system sidecar
+    sidecar_orphan_minutes: float = 60.0  # a sidecar without its recording this long is quarantined
+    rescan_seconds: float = 60.0  # full inbox rescan, a safety net for missed events
     poll_seconds: float = 0.25
     keep_originals: bool = False
-    workers: int = 1
+    workers: int = 1  # each loads its own Whisper model; 1 suits 2 cores (CTranslate2 uses both)
     max_attempts: int = 3
     retry_backoff_s: float = 5.0
 

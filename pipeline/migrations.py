@@ -199,11 +199,46 @@ def _web_users_sessions_reviews(db: sqlite_utils.Database) -> None:
     db["flags"].create_index(["message_id"])
 
 
+def _ingest_claims_sidecars(db: sqlite_utils.Database) -> None:
+    """Job claiming for several workers, phone-system sidecars, and richer quarantine rows."""
+    jobs = db["jobs"]
+    jobs.add_column("claimed_by", str)  # worker id while a worker holds the job; NULL otherwise
+    jobs.add_column("claimed_at", str)
+    jobs.add_column("stem", str)  # file name without its suffix: how a sidecar finds its recording
+    jobs.create_index(["mailbox", "stem"])
+    jobs.create_index(["state", "claimed_by"])
+    db["sidecars"].create(
+        {
+            "id": int,
+            "sha256": str,
+            "file_name": str,
+            "mailbox": str,
+            "stem": str,
+            "source_path": str,
+            "archive_path": str,
+            "metadata": str,  # JSON CallMetadata
+            "state": str,  # waiting | attached | orphan
+            "job_id": int,
+            "created_at": str,
+            "attached_at": str,
+        },
+        pk="id",
+        defaults={"mailbox": "", "state": "waiting"},
+    )
+    db["sidecars"].create_index(["mailbox", "stem"])
+    quarantine = db["quarantine"]
+    quarantine.add_column("kind", str)  # recording | sidecar
+    quarantine.add_column("job_id", int)
+    quarantine.add_column("source_key", str)  # inbox path, size and mtime: not quarantined twice when kept
+    quarantine.create_index(["source_key"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _initial,
     _callbacks_targets,
     _alerts_log,
     _web_users_sessions_reviews,
+    _ingest_claims_sidecars,
 ]
 
 

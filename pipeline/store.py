@@ -156,3 +156,35 @@ def open_messages(db: sqlite_utils.Database, now: datetime | None = None) -> lis
     now_iso = iso(now or utcnow())
     rows = [decode_row(r) for r in db["messages"].rows_where("status = 'open'")]
     return sorted(rows, key=lambda r: ranking_key(r, now_iso))
+
+
+def apply_call_metadata(db: sqlite_utils.Database, message_id: int, metadata: CallMetadata,
+                        due_at: str | None) -> None:
+    """A phone system's sidecar that arrived after its message was stored: the call's time,
+    caller ID and (when no number was spoken) the callback number; audited."""
+    row = get_message(db, message_id)
+    if row is None:
+        return
+    changes: dict[str, Any] = {}
+    if metadata.received_at:
+        changes["received_at"] = metadata.received_at
+    if due_at:
+        changes["due_at"] = due_at
+    if metadata.caller_name and not row["caller_name"]:
+        changes["caller_name"] = metadata.caller_name
+    if metadata.caller_number:
+        changes["caller_number"] = metadata.caller_number
+        if not row["callback_number"]:
+            changes["callback_number"] = metadata.caller_number
+    if not changes:
+        return
+    with db.conn:
+        db["messages"].update(message_id, changes)
+        audit(db, "system:ingest", "call_metadata_attached", message_id,
+              {"source": metadata.source, "fields": sorted(changes)})
+
+
+def quarantine_rows(db: sqlite_utils.Database, include_requeued: bool = False) -> list[dict]:
+    """Quarantined files, newest first; requeued ones only when asked."""
+    where = None if include_requeued else "requeued_at is null"
+    return list(db["quarantine"].rows_where(where, order_by="id desc"))

@@ -1,48 +1,91 @@
 """Move jobs through the stages and record each state in SQLite.
 
 received → decoded → transcribed → triaged → done, or failed (retried with backoff) or
-quarantined. Messages are unique by SHA-256, so a job resumed after a crash never yields a
-second message.
+quarantined. A worker claims a job with one guarded UPDATE, so several workers never take the
+same job. A job cut short by a crash keeps its state and claim; the next service start (which
+holds the database's service lock, so no other service runs) releases every claim, and the job
+runs again from its archived audio. Messages are unique by SHA-256, so a resumed job never
+yields a second message.
 """
 
 from __future__ import annotations
 
-import json
+import fcntl
 import logging
+import os
 import signal
 import threading
 import time
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 import sqlite_utils
 
 from .alerts import channels, dispatcher_for, notify_if_needed
 from .audio import AudioError
 from .config import Config
-from .ingest import InboxWatcher, quarantine_file
+from .ingest import InboxWatcher, late_metadata_to_message, load_metadata, quarantine_file
 from .process import Processor
 from .records import CallMetadata
+from .schedule import due_at
 from .store import get_message, insert_message, iso, message_by_sha, open_db, utcnow
 
 log = logging.getLogger("vmtriage.worker")
 
 ACTIVE_STATES = ("received", "decoded", "transcribed", "triaged")
+TERMINAL_STATES = ("done", "quarantined")
+
+# Called once a message is stored (at least once: again if a crash came between storing and `done`),
+# with the database and the message id. Alerts (and anything else that reacts to a new message) go here.
+AfterStore = Callable[[sqlite_utils.Database, int], None]
+
+
+class Component(Protocol):
+    """Something that runs beside the watcher and workers in `vmtriage run` (the web server, say)."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+def open_service_db(path: Path) -> sqlite_utils.Database:
+    db = open_db(path)
+    # A job row or an archive entry must survive a power cut once the inbox file is gone.
+    db.execute("pragma synchronous = FULL")
+    return db
 
 
 def set_state(db: sqlite_utils.Database, job_id: int, state: str, **extra) -> None:
+    if state in TERMINAL_STATES or state == "failed":
+        extra.setdefault("claimed_by", None)
     db["jobs"].update(job_id, {"state": state, "updated_at": iso(utcnow()), **extra})
 
 
-def next_job(db: sqlite_utils.Database, max_attempts: int) -> dict | None:
+def claim_job(db: sqlite_utils.Database, worker_id: str, max_attempts: int) -> dict | None:
+    """Atomically take the oldest runnable job for `worker_id`; None when there is none."""
     now = iso(utcnow())
     placeholders = ",".join("?" for _ in ACTIVE_STATES)
-    rows = list(db.query(
-        f"select * from jobs where state in ({placeholders}) "
-        "or (state = 'failed' and attempts < ? and next_attempt_at <= ?) order by id limit 1",
-        [*ACTIVE_STATES, max_attempts, now],
-    ))
-    return rows[0] if rows else None
+    with db.conn:
+        rows = db.execute(
+            "update jobs set claimed_by = ?, claimed_at = ? where id = ("
+            f" select id from jobs where claimed_by is null and (state in ({placeholders})"
+            "  or (state = 'failed' and attempts < ? and next_attempt_at <= ?)) order by id limit 1"
+            ") and claimed_by is null returning *",
+            [worker_id, now, *ACTIVE_STATES, max_attempts, now],
+        ).fetchall()
+    if not rows:
+        return None
+    columns = [c.name for c in db["jobs"].columns]
+    return dict(zip(columns, rows[0], strict=True))
+
+
+def release_claims(db: sqlite_utils.Database) -> int:
+    """At service start (holding the service lock): claims left by a killed process are void."""
+    with db.conn:
+        cursor = db.execute("update jobs set claimed_by = null where claimed_by is not null")
+    return cursor.rowcount
 
 
 def received_time(job: dict, metadata: CallMetadata) -> datetime:
@@ -50,87 +93,224 @@ def received_time(job: dict, metadata: CallMetadata) -> datetime:
     return datetime.fromisoformat(metadata.received_at or job["created_at"])
 
 
-def run_job(db: sqlite_utils.Database, config: Config, processor: Processor, job: dict) -> int | None:
-    """Process one job to a terminal or retryable state; returns the message id when stored."""
+def _after_store(db: sqlite_utils.Database, hooks: Sequence[AfterStore], job_id: int, message_id: int) -> None:
+    for hook in hooks:
+        try:
+            hook(db, message_id)
+        except Exception:  # noqa: BLE001 - a failing consumer must not undo or repeat the stored message
+            log.exception("after_store_hook_failed", extra={"job_id": job_id, "message_id": message_id,
+                                                            "hook": getattr(hook, "__name__", "hook")})
+
+
+def run_job(db: sqlite_utils.Database, config: Config, processor: Processor, job: dict,
+            after_store: Sequence[AfterStore] = ()) -> int | None:
+    """Process one claimed job to a terminal or retryable state; returns the message id when stored."""
     job_id = job["id"]
     existing = message_by_sha(db, job["sha256"])
     if existing:  # stored before a crash cut the job short
+        _after_store(db, after_store, job_id, existing["id"])
         set_state(db, job_id, "done", message_id=existing["id"])
         notify_if_needed(db, config, existing)  # in case the crash came before the alert was queued
         return existing["id"]
-    attempts = job["attempts"] + 1
-    set_state(db, job_id, job["state"] if job["state"] != "failed" else "received", attempts=attempts)
-    metadata = CallMetadata(**json.loads(job["metadata"] or "{}"))
     archived = Path(job["archive_path"])
+    if job["attempts"] >= config.ingest.max_attempts:  # earlier attempts died without an outcome
+        return _quarantine_job(db, config, job, "processing_failed",
+                               f"processing stopped {job['attempts']} times without finishing "
+                               "(the service crashed or was killed while working on this recording)")
+    attempts = job["attempts"] + 1
+    set_state(db, job_id, "received", attempts=attempts)
+    metadata = load_metadata(job["metadata"])
+    log.info("job_started", extra={"job_id": job_id, "attempt": attempts})
     try:
         processed = processor.analyse(archived, received_time(job, metadata), metadata,
                                       on_stage=lambda state: set_state(db, job_id, state), mailbox=job["mailbox"])
     except AudioError as exc:
-        quarantine_file(db, config, archived, file_name=job["file_name"], mailbox=job["mailbox"],
-                        code=exc.code, reason=str(exc), sha256=job["sha256"], move=False)
-        set_state(db, job_id, "quarantined", last_error=f"{exc.code}: {exc}")
-        return None
+        return _quarantine_job(db, config, job, exc.code, str(exc))
     except Exception as exc:  # noqa: BLE001 - any failure is retried, then quarantined with its reason
-        log.exception("job=%s failed on attempt %s", job_id, attempts)
+        log.exception("job_failed", extra={"job_id": job_id, "attempt": attempts})
         if attempts >= config.ingest.max_attempts:
-            quarantine_file(db, config, archived, file_name=job["file_name"], mailbox=job["mailbox"],
-                            code="processing_failed", reason=f"processing failed {attempts} times: "
-                            f"{exc.__class__.__name__}", sha256=job["sha256"], move=False)
-            set_state(db, job_id, "quarantined", last_error=exc.__class__.__name__)
-        else:
-            retry_at = utcnow() + timedelta(seconds=config.ingest.retry_backoff_s * 2 ** (attempts - 1))
-            set_state(db, job_id, "failed", last_error=exc.__class__.__name__, next_attempt_at=iso(retry_at))
+            return _quarantine_job(db, config, job, "processing_failed",
+                                   f"processing failed {attempts} times: {exc.__class__.__name__}")
+        retry_at = utcnow() + timedelta(seconds=config.ingest.retry_backoff_s * 2 ** (attempts - 1))
+        set_state(db, job_id, "failed", last_error=exc.__class__.__name__, next_attempt_at=iso(retry_at))
         return None
+    # A sidecar may have been joined while this job ran: store with the metadata as it is now.
+    fresh = load_metadata(db["jobs"].get(job_id)["metadata"])
+    received = received_time(job, fresh)
+    due = processed.due_at
+    if fresh != metadata:
+        due = due_at(processor.schedule, received, processed.triage.urgency, processed.triage.concern,
+                     processed.transcript.needs_listen)
     message_id = insert_message(
-        db, sha256=job["sha256"], file_name=job["file_name"], mailbox=job["mailbox"],
-        archive_path=str(archived), received_at=iso(received_time(job, metadata)), audio=processed.audio,
-        transcript=processed.transcript, triage=processed.triage, due_at=iso(processed.due_at),
-        metadata=metadata, timings_ms=processed.timings_ms,
+        db, sha256=job["sha256"], file_name=job["file_name"], mailbox=job["mailbox"] or (fresh.mailbox or ""),
+        archive_path=str(archived), received_at=iso(received), audio=processed.audio,
+        transcript=processed.transcript, triage=processed.triage, due_at=iso(due),
+        metadata=fresh, timings_ms=processed.timings_ms,
     )
+    set_state(db, job_id, "triaged", message_id=message_id)
+    latest = load_metadata(db["jobs"].get(job_id)["metadata"])
+    if latest != fresh:  # joined between our read and storing: apply it to the stored message
+        late_metadata_to_message(db, config, message_id, latest, processor.schedule)
     # Queue alerts before marking the job done: a crash in between resumes the job, which alerts then.
     notify_if_needed(db, config, get_message(db, message_id))  # queues only; delivery is in the background
+    _after_store(db, after_store, job_id, message_id)
     set_state(db, job_id, "done", message_id=message_id)
-    log.info("job=%s done message=%s urgency=%s", job_id, message_id, processed.triage.urgency)
+    log.info("stored", extra={"job_id": job_id, "message_id": message_id,
+                              "urgency": processed.triage.urgency, "needs_listen": processed.transcript.needs_listen})
     return message_id
 
 
+def _quarantine_job(db: sqlite_utils.Database, config: Config, job: dict, code: str, reason: str) -> None:
+    """A copy of the archived audio goes to quarantine; the archive itself is never touched."""
+    quarantine_file(db, config, Path(job["archive_path"]), file_name=job["file_name"], mailbox=job["mailbox"],
+                    code=code, reason=reason, sha256=job["sha256"], move=False, job_id=job["id"])
+    set_state(db, job["id"], "quarantined", last_error=f"{code}: {reason}")
+    return None
+
+
+class Worker(threading.Thread):
+    """One worker: its own database connection and its own Processor (the model loads once, here)."""
+
+    def __init__(self, name: str, config: Config, stop_event: threading.Event,
+                 after_store: Sequence[AfterStore] = (), processor: Processor | None = None):
+        super().__init__(name=name, daemon=True)
+        self.config = config
+        self.stop_event = stop_event
+        self.after_store = after_store
+        self.processor = processor
+        self.ready = threading.Event()
+        self.busy = False
+
+    def run(self) -> None:
+        db = open_service_db(self.config.paths.db)
+        if self.processor is None:
+            self.processor = Processor(self.config)
+        self.ready.set()
+        log.info("worker_ready", extra={"worker": self.name})
+        while not self.stop_event.is_set():
+            job = claim_job(db, self.name, self.config.ingest.max_attempts)
+            if job is None:
+                self.stop_event.wait(self.config.ingest.poll_seconds)
+                continue
+            self.busy = True
+            try:
+                run_job(db, self.config, self.processor, job, self.after_store)
+            except Exception:  # noqa: BLE001 - e.g. the disk is full: leave the job claimed-free for later
+                log.exception("worker_error", extra={"worker": self.name, "job_id": job["id"]})
+                db["jobs"].update(job["id"], {"claimed_by": None})
+                self.stop_event.wait(1.0)
+            finally:
+                self.busy = False
+
+
+class ServiceAlreadyRunning(RuntimeError):
+    pass
+
+
+class ServiceLock:
+    """One service per database: an advisory lock the kernel drops when the process dies (even kill -9)."""
+
+    def __init__(self, db_path: Path):
+        self.path = Path(f"{db_path}.service.lock")
+        self._fh = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = open(self.path, "a+")
+        try:
+            fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._fh.close()
+            db_name = self.path.name.removesuffix(".service.lock")
+            raise ServiceAlreadyRunning(f"another vmtriage service is already running on {db_name}") from None
+        self._fh.seek(0)
+        self._fh.truncate()
+        self._fh.write(f"{os.getpid()}\n")
+        self._fh.flush()
+
+    def release(self) -> None:
+        if self._fh:
+            fcntl.flock(self._fh, fcntl.LOCK_UN)
+            self._fh.close()
+            self._fh = None
+
+
 class Service:
-    """The watcher and one worker in one process; stops cleanly on SIGTERM/SIGINT."""
+    """The watcher, `ingest.workers` workers and any added components, in one process.
+
+    SIGTERM or SIGINT: stop taking files and jobs, let each worker finish its current job, stop.
+    A second signal exits at once; the interrupted job is resumed at the next start.
+
+    Hooks for other parts: `after_store` (called with (db, message_id) when a message is stored,
+    e.g. alerts) and `add_component(c)` (anything with start()/stop(), e.g. the web server that
+    `vmtriage run` starts beside the worker).
+    """
 
     def __init__(self, config: Config, processor: Processor | None = None):
         self.config = config
         self.stop_event = threading.Event()
         self.processor = processor
         self.watcher = InboxWatcher(config.paths.db, config)
+        self.after_store: list[AfterStore] = []
+        self.components: list[Component] = []
+        self.workers: list[Worker] = []
+        self._signals = 0
+
+    def add_component(self, component: Component) -> None:
+        self.components.append(component)
 
     def install_signal_handlers(self) -> None:
         for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: self.stop_event.set())
+            signal.signal(sig, self._on_signal)
+
+    def _on_signal(self, signum, _frame) -> None:
+        self._signals += 1
+        if self._signals > 1:
+            log.warning("forced_stop", extra={"signal": signum})
+            os._exit(1)
+        log.info("stopping", extra={"signal": signum, "busy_workers": sum(w.busy for w in self.workers)})
+        self.stop_event.set()
 
     def run(self) -> None:
-        db = open_db(self.config.paths.db)
-        if self.processor is None:
-            self.processor = Processor(self.config)
-        self.watcher.start()
+        lock = ServiceLock(self.config.paths.db)
+        lock.acquire()
+        db = open_service_db(self.config.paths.db)
+        released = release_claims(db)
         if channels(self.config.alerts):
             dispatcher_for(self.config)  # sends alerts left pending by a previous run
-        log.info("watching %s", self.config.paths.inbox)
+        count = max(1, self.config.ingest.workers)
+        self.workers = [Worker(f"worker-{n + 1}", self.config, self.stop_event, self.after_store,
+                               self.processor if n == 0 else None) for n in range(count)]
         try:
+            for worker in self.workers:
+                worker.start()
+            for component in self.components:
+                component.start()
+            self.watcher.start()
+            log.info("service_started", extra={"workers": count, "released_claims": released})
             while not self.stop_event.is_set():
-                self.watcher.poll_once(db)
-                job = next_job(db, self.config.ingest.max_attempts)
-                if job:
-                    run_job(db, self.config, self.processor, job)
-                else:
-                    self.stop_event.wait(self.config.ingest.poll_seconds)
+                try:
+                    self.watcher.poll_once(db)
+                except Exception:  # noqa: BLE001 - the watcher keeps watching; the file is retried later
+                    log.exception("poll_failed")
+                    self.stop_event.wait(1.0)
+                self.stop_event.wait(self.config.ingest.poll_seconds)
         finally:
+            self.stop_event.set()
             self.watcher.stop()
-            log.info("stopped")
+            for worker in self.workers:
+                worker.join()
+            for component in reversed(self.components):
+                component.stop()
+            lock.release()
+            log.info("service_stopped")
 
 
 def process_now(db: sqlite_utils.Database, config: Config, processor: Processor, path: Path,
                 mailbox: str = "") -> dict:
     """`vmtriage process`: take one file directly (not from the inbox) and return its message row."""
+    from dataclasses import replace
+
     from .ingest import take_file
     from .process import sha256_of
 
@@ -138,19 +318,17 @@ def process_now(db: sqlite_utils.Database, config: Config, processor: Processor,
     existing = message_by_sha(db, sha)
     if existing:
         return {"message_id": existing["id"], "duplicate": True}
-    keep = config.ingest.keep_originals
-    if not keep:
-        from dataclasses import replace
-
-        config = replace(config, ingest=replace(config.ingest, keep_originals=True))
+    # The originals given on the command line are left in place.
+    config = replace(config, ingest=replace(config.ingest, keep_originals=True))
     job_id = take_file(db, config, path, mailbox=mailbox)
     if job_id is None:
         row = list(db["quarantine"].rows_where("file_name = ?", [path.name], order_by="id desc", limit=1))
-        return {"quarantined": row[0] if row else None}
+        return {"quarantined": row[0] if row else None, "error": row[0]["reason"] if row else "not queued"}
     t0 = time.perf_counter()
-    job = db["jobs"].get(job_id)
-    message_id = run_job(db, config, processor, job)
+    db["jobs"].update(job_id, {"claimed_by": f"cli-{os.getpid()}", "claimed_at": iso(utcnow())})
+    message_id = run_job(db, config, processor, db["jobs"].get(job_id))
     if message_id is None:
         job = db["jobs"].get(job_id)
         return {"error": job["last_error"], "state": job["state"]}
     return {"message_id": message_id, "total_ms": round((time.perf_counter() - t0) * 1000, 1)}
+
