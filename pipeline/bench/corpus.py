@@ -180,7 +180,7 @@ def plan(count: int, min_s: float, max_s: float, seed: int, prefix: str) -> list
 SETS = {
     "main": dict(count=40, min_s=10, max_s=90, seed=9, prefix="vm"),
     "backlog": dict(count=100, min_s=9, max_s=14, seed=99, prefix="bl"),
-    "latency": dict(count=1, min_s=32, max_s=32, seed=999, prefix="drop30"),
+    "latency": dict(count=1, min_s=31, max_s=31, seed=1001, prefix="drop30"),
 }
 
 
