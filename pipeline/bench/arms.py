@@ -54,14 +54,19 @@ def product_options(config: Config, model: str) -> dict:
     from ..transcribe import load_domain_prompt
 
     tc = config.transcription
-    return {
+    prompt = load_domain_prompt(config.paths.rules_dir, tc)
+    mode = getattr(tc, "prompt_mode", "initial_prompt")  # newer configs may feed the prompt as hotwords
+    options = {
         "beam_size": tc.beam_size,
         "language": "en" if model.endswith(".en") else (tc.language or None),
-        "initial_prompt": load_domain_prompt(config.paths.rules_dir, tc),
-        "word_timestamps": True,
+        "initial_prompt": prompt if mode in ("initial_prompt", "both") else None,
+        "word_timestamps": getattr(tc, "word_timestamps", True),
         "vad_filter": tc.vad_filter,
         "condition_on_previous_text": False,
     }
+    if mode in ("hotwords", "both"):
+        options["hotwords"] = prompt
+    return options
 
 
 def bare_transcribe(model, source, options: dict) -> dict:
