@@ -221,8 +221,10 @@ def callback(ctx, message_id, outcome, note, user):
 @click.option("--openai-checkpoint", type=click.Path(dir_okay=False),
               help="openai-whisper .pt of the same model, for faster-whisper vs openai-whisper.")
 @click.option("--backlog-workers", default=2, show_default=True, help="Workers in the backlog mode.")
+@click.option("--only", multiple=True, type=click.Choice(["asr", "openai", "backlog", "latency"]),
+              help="Run only these parts (repeatable); default: all.")
 @click.pass_context
-def bench(ctx, as_json, out, quick, corpus, model, small_model, openai_checkpoint, backlog_workers):
+def bench(ctx, as_json, out, quick, corpus, model, small_model, openai_checkpoint, backlog_workers, only):
     """Measure speed and memory side by side: pipeline vs bare Whisper, engines, models, backlog, latency."""
     from .bench.runner import BenchOptions, default_out_path, run_bench, write_result
     from .bench.summary import markdown
@@ -230,7 +232,7 @@ def bench(ctx, as_json, out, quick, corpus, model, small_model, openai_checkpoin
     options = BenchOptions(
         quick=quick, corpus_dir=Path(corpus) if corpus else None, model=model, small_model=small_model,
         openai_checkpoint=Path(openai_checkpoint) if openai_checkpoint else None,
-        backlog_workers=backlog_workers, config_path=ctx.find_root().params.get("config_path"),
+        backlog_workers=backlog_workers, config_path=ctx.find_root().params.get("config_path"), only=tuple(only),
     )
     try:
         result = run_bench(options, progress=lambda msg: click.echo(f"bench: {msg}", err=True))

@@ -17,6 +17,7 @@ from .child import ArmFailed, run_arm
 from .latency import drop_to_listed
 
 DEFAULT_OUT_DIR = PROJECT_ROOT / "bench-results"
+ARM_NAMES = ("asr", "openai", "backlog", "latency")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class BenchOptions:
     backlog_workers: int = 2
     config_path: Path | None = None
     cache: Path = corpus.DEFAULT_CACHE
+    only: tuple[str, ...] = ()  # a subset of ARM_NAMES; empty: all
 
 
 @dataclass(frozen=True)
@@ -101,13 +103,17 @@ def run_bench(options: BenchOptions, progress=print) -> dict:
     notes: list[str] = []
     common = {"model": options.model, "config_path": str(options.config_path) if options.config_path else None}
     arms: dict = {}
+    selected = set(options.only or ARM_NAMES)
     with tempfile.TemporaryDirectory(prefix="vmtriage-bench-") as tmp:
         work = Path(tmp)
-        progress(f"pipeline vs bare faster-whisper vs {options.small_model}: {len(rec.main)} recordings")
-        arms["asr"] = _arm("asr", {**common, "files": [str(p) for p in rec.main], "small_model": options.small_model,
-                                   "workdir": str(work / "asr")}, notes)
+        if "asr" in selected:
+            progress(f"pipeline vs bare faster-whisper vs {options.small_model}: {len(rec.main)} recordings")
+            arms["asr"] = _arm("asr", {**common, "files": [str(p) for p in rec.main],
+                                       "small_model": options.small_model, "workdir": str(work / "asr")}, notes)
         skip = openai_skip_reason(options)
-        if skip:
+        if "openai" not in selected:
+            pass
+        elif skip:
             arms["openai"] = {"skipped": skip}
         else:
             subset = rec.main[:: max(len(rec.main) // options.openai_files, 1)][: options.openai_files]
@@ -115,12 +121,15 @@ def run_bench(options: BenchOptions, progress=print) -> dict:
             arms["openai"] = _arm("openai", {**common, "files": [str(p) for p in subset],
                                              "checkpoint": str(options.openai_checkpoint),
                                              "workdir": str(work / "openai")}, notes)
-        for label, workers in (("one_at_a_time", 1), ("backlog_mode", options.backlog_workers)):
-            progress(f"backlog of {len(rec.backlog)}: {label} ({workers} worker(s))")
-            arms[f"backlog_{label}"] = _arm("backlog", {**common, "files": [str(p) for p in rec.backlog],
-                                                         "workers": workers, "workdir": str(work / label)}, notes)
-        progress("drop to listed in a running `vmtriage run`")
-        arms["latency"] = drop_to_listed(rec.warmup, rec.drops, options.model, work / "latency")
+        if "backlog" in selected:
+            for label, workers in (("one_at_a_time", 1), ("backlog_mode", options.backlog_workers)):
+                progress(f"backlog of {len(rec.backlog)}: {label} ({workers} worker(s))")
+                arms[f"backlog_{label}"] = _arm("backlog", {**common, "files": [str(p) for p in rec.backlog],
+                                                             "workers": workers, "workdir": str(work / label)},
+                                                notes)
+        if "latency" in selected:
+            progress("drop to listed in a running `vmtriage run`")
+            arms["latency"] = drop_to_listed(rec.warmup, rec.drops, options.model, work / "latency")
     result = {
         "version": 1,
         "at": datetime.now(UTC).isoformat(timespec="seconds"),

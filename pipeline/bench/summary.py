@@ -90,9 +90,14 @@ def summarise(result: dict) -> dict:
     out: dict = {}
     if arms.get("asr"):
         out["asr"] = asr_summary(arms["asr"])
-    openai = arms.get("openai") or {}
-    out["openai"] = {"skipped": openai["skipped"]} if "skipped" in openai else (
-        openai_summary(openai) if openai else {"skipped": "failed: see notes"})
+    if "openai" not in arms:
+        out["openai"] = {"skipped": "not selected (--only)"}
+    elif arms["openai"] is None:
+        out["openai"] = {"skipped": "failed: see notes"}
+    elif "skipped" in arms["openai"]:
+        out["openai"] = {"skipped": arms["openai"]["skipped"]}
+    else:
+        out["openai"] = openai_summary(arms["openai"])
     if arms.get("backlog_one_at_a_time") and arms.get("backlog_backlog_mode"):
         out["backlog"] = backlog_summary(arms["backlog_one_at_a_time"], arms["backlog_backlog_mode"])
     if arms.get("latency"):
