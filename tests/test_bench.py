@@ -29,6 +29,7 @@ def test_quick_bench_on_the_fixtures_reports_every_figure(tmp_path):
     assert set(summary["asr"]["pipeline"]["stages_s"]) == {"decode", "transcribe", "triage", "store"}
     assert summary["asr"]["pipeline_overhead"] is not None
     assert summary["asr"]["small_speedup"] is not None
+    assert summary["asr"]["word_timestamps_cost"] is not None
     assert "skipped" in summary["openai"]
     assert summary["backlog"]["one_at_a_time"]["done"] == summary["backlog"]["messages"]
     assert summary["backlog"]["backlog_mode"]["done"] == summary["backlog"]["messages"]

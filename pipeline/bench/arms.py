@@ -85,7 +85,8 @@ def audio_seconds(path: Path) -> float:
 
 
 def asr(files: list[str], model: str, small_model: str, workdir: str, config_path: str | None = None) -> dict:
-    """Ratios 1 and 3, per file: the whole pipeline vs bare faster-whisper; `small_model` vs `model`."""
+    """Ratios 1 and 3, per file: the whole pipeline vs bare faster-whisper; `small_model` vs `model`;
+    and bare with vs without word timestamps (the cost of the alignment pass)."""
     from ..process import Processor
     from ..store import get_message, open_db
     from ..worker import process_now
@@ -118,15 +119,20 @@ def asr(files: list[str], model: str, small_model: str, workdir: str, config_pat
         stages["store"] = round(max(measured["wall_s"] - sum(stages.values()), 0.0), 3)
         return {**measured, "stages": stages}
 
+    no_words = {**options, "word_timestamps": False}
     steps = {
         "bare": lambda p: bare_transcribe(bare, str(p), options),
         "pipeline": pipeline_run,
         "small": lambda p: bare_transcribe(small, str(p), small_options),
+        "bare_no_words": lambda p: bare_transcribe(bare, str(p), no_words),
     }
     rows = []
     for i, name in enumerate(files):
         path = Path(name)
-        order = list(steps)[i % 3:] + list(steps)[:i % 3]
+        # Every file: bare vs pipeline. Every other file also: the small model, and bare without word
+        # timestamps (what the alignment pass costs). The order rotates so no step always goes first.
+        names = list(steps) if i % 2 == 0 else ["bare", "pipeline"]
+        order = names[i % len(names):] + names[:i % len(names)]
         row = {"file": path.name, "audio_s": audio_seconds(path)}
         for step in order:
             row[step] = steps[step](path)
