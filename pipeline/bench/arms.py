@@ -200,14 +200,13 @@ def backlog(files: list[str], model: str, workers: int, workdir: str, config_pat
     _wait_workers_ready(service, workers, thread)
     load = clock.read()
     clock = Clock()
-    for name in files:
-        take_file(db, config, Path(name))
-    queued = clock.read()
+    jobs = [take_file(db, config, Path(name)) for name in files]
+    queued = {**clock.read(), "jobs": sum(job is not None for job in jobs)}  # e.g. symbolic links are refused
     placeholders = ",".join("?" for _ in TERMINAL_STATES)
     while thread.is_alive():
         finished = db.execute(f"select count(*) from jobs where state in ({placeholders})",
                               TERMINAL_STATES).fetchone()[0]
-        if finished >= len(files):
+        if finished >= queued["jobs"]:
             break
         time.sleep(0.1)
     measured = clock.read()
