@@ -26,7 +26,7 @@ lint: setup
 	$(BIN)/ruff check pipeline tests
 
 bench: setup
-	$(BIN)/vmtriage bench
+	$(BIN)/vmtriage bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -471,6 +471,39 @@ def hard_cases_cmd(ctx, since, as_json):
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON instead of the table.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Result file (default bench-results/bench-TIME.json).")
+@click.option("--quick", is_flag=True, help="A smoke run on 2 recordings (minutes, not a measurement).")
+@click.option("--corpus", type=click.Path(file_okay=False, exists=True),
+              help="WAV files to use instead of the generated telephone set (data/bench/).")
+@click.option("--model", default="base", show_default=True, help="Whisper model measured.")
+@click.option("--small-model", default="tiny.en", show_default=True, help="Model compared with --model.")
+@click.option("--openai-checkpoint", type=click.Path(dir_okay=False),
+              help="openai-whisper .pt of the same model, for faster-whisper vs openai-whisper.")
+@click.option("--backlog-workers", default=2, show_default=True, help="Workers in the backlog mode.")
+@click.option("--only", multiple=True, type=click.Choice(["asr", "openai", "backlog", "latency"]),
+              help="Run only these parts (repeatable); default: all.")
+@click.pass_context
+def bench(ctx, as_json, out, quick, corpus, model, small_model, openai_checkpoint, backlog_workers, only):
+    """Measure speed and memory side by side: pipeline vs bare Whisper, engines, models, backlog, latency."""
+    from .bench.runner import BenchOptions, default_out_path, run_bench, write_result
+    from .bench.summary import markdown
+
+    options = BenchOptions(
+        quick=quick, corpus_dir=Path(corpus) if corpus else None, model=model, small_model=small_model,
+        openai_checkpoint=Path(openai_checkpoint) if openai_checkpoint else None,
+        backlog_workers=backlog_workers, config_path=ctx.find_root().params.get("config_path"), only=tuple(only),
+    )
+    try:
+        result = run_bench(options, progress=lambda msg: click.echo(f"bench: {msg}", err=True))
+    except (RuntimeError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    path = write_result(result, Path(out) if out else default_out_path())
+    click.echo(json.dumps(result, default=str) if as_json else markdown(result))
+    click.echo(f"bench: results in {path}", err=True)
+
+
+@main.command()
 @click.argument("message_id", type=int)
 @click.pass_context
 def show(ctx, message_id):

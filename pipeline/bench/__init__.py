@@ -1,0 +1,1 @@
+"""`vmtriage bench`: performance measured side by side (see README, "Performance")."""
