@@ -30,6 +30,14 @@ _PREGNANT = re.compile(r"\b(pregnan\w*|expecting a baby|weeks along|embarazada|\
 _AGO = re.compile(r"(?<![\d.])(\d{1,3})\s*(day|days|week|weeks|month|months|year|years)\s*(ago|out|since|back)\b", re.I)
 _WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miércoles|jueves|"
                       r"viernes|sábado|domingo)\b", re.I)
+_GLUCOSE = re.compile(r"\b(?:blood sugars?|sugars?|glucose|readings?|bs)\b(?:(?!\ba1c\b)[^.?!\d]){0,40}?(?<![\d.])(\d{2,3})(?![\d.])",
+                      re.I)
+# Something else that, with a stiff neck, points to meningitis (red_flags.yaml `meningitis_signs`).
+_FEVER_OR_HEADACHE = re.compile(r"\b(fever\w*|temperature|temp|chills|headache\w*|head (hurts|is killing)|light (hurts|bothers)|"
+                                r"(sensitive|sensitivity) to (the )?light|bright lights?|fiebre|dolor de cabeza)\b", re.I)
+_MEDICINE_WORD = re.compile(r"\b(medicine|medication|meds|pills?|tablets?|antibiotics?|prescription|dose|shot|vaccine|"
+                            r"injection|cream|ointment|inhaler|drug|pastilla|medicina|(started|put) (me|him|her|them) on|\w+(cillin|mycin|cycline|floxacin|"
+                            r"statin|pril|sartan|olol|azole|prazole|dipine|gliptin|formin))\b", re.I)
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365, "yr": 365, "día": 1, "semana": 7, "mes": 30, "año": 365}
 
 
@@ -43,6 +51,9 @@ class Facts:
     weeks_pregnant: float | None = None
     on_blood_thinner: bool | None = None
     pregnant: bool | None = None
+    medication_mentioned: bool | None = None
+    glucose_mg_dl: float | None = None  # lowest blood sugar stated
+    fever_or_headache: bool | None = None
 
     def get(self, name: str):
         return getattr(self, name)
@@ -117,6 +128,7 @@ def read_facts(text: str, vocab: FactVocabulary, medications: list[MedicationHit
     temps = temperatures_f(digits)
     ages = ages_days(digits, vocab)
     mentioned, days = days_since_procedure(digits, vocab)
+    glucose = [float(m.group(1)) for m in _GLUCOSE.finditer(digits) if 15 <= int(m.group(1)) <= 700]
     lowered = text.lower()
     thinner = any(m.drug_class == "anticoagulant" for m in medications) or any(
         p in lowered for p in blood_thinner_phrases)
@@ -129,6 +141,9 @@ def read_facts(text: str, vocab: FactVocabulary, medications: list[MedicationHit
         weeks_pregnant=weeks_pregnant(digits),
         on_blood_thinner=True if thinner else None,
         pregnant=True if _PREGNANT.search(digits) else None,
+        medication_mentioned=True if medications or _MEDICINE_WORD.search(text) else None,
+        glucose_mg_dl=min(glucose) if glucose else None,
+        fever_or_headache=True if _FEVER_OR_HEADACHE.search(text) else None,
     )
 
 
