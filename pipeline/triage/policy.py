@@ -47,6 +47,11 @@ class Thresholds:
     cue_weight: float = 0.08  # how much one concern cue adds to the classifier's concern probability
 
 
+# Contexts in which the classifier may not raise on its own: the message is about something else.
+# (Negated mentions are not among them: "no fever, but ..." often comes with a real problem.)
+DISCOUNTING = ("admin", "historical", "family", "hypothetical")
+
+
 @dataclass
 class Evidence:
     floor_rules: list[RedFlagRule] = field(default_factory=list)
@@ -123,9 +128,17 @@ def decide(mentions: list[Mention], facts: Facts, hits: list[CueHit], ruleset: R
     confidence = 0.95 if top_rule else 0.5
     if opinion is not None:
         model_level = classifier_urgency(opinion, th)
+        p_urgent_plus = opinion.urgency.get("emergency", 0.0) + opinion.urgency.get("urgent", 0.0)
         if model_level == "emergency" and top_rule is None:
             model_level = "urgent"  # an emergency needs a rule to agree; the classifier alone reaches urgent
-        p_urgent_plus = opinion.urgency.get("emergency", 0.0) + opinion.urgency.get("urgent", 0.0)
+        discounted = top_rule is None and any(r.context in DISCOUNTING for r in ev.reasons)
+        if discounted and model_level != "routine":
+            # The alarming words were read by a rule and judged a bill, a past event, a relative's
+            # history or a what-if; the classifier sees the same words without that judgement.
+            model_level = "routine"
+            needs_review = True
+            reasons.append(Reason(kind="policy", label="alarming words judged not current (no raise): review",
+                                  probability=round(p_urgent_plus, 3)))
         if URGENCY_RANK[model_level] < URGENCY_RANK[urgency]:
             urgency = model_level
             reasons.append(Reason(kind="classifier", label=f"classifier raised to {model_level}",
