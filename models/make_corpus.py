@@ -7,7 +7,11 @@ at the end of a long message, mixed concerns. Labels follow design.md, "Labels".
 
 This generator never reads tests/data/ (the held-out set is written separately).
 
-    python models/make_corpus.py [--n 2400] [--seed 7]
+    python models/make_corpus.py [--n 5000] [--seed 7]
+
+Since the blind-set review, models/corpus_variety.py adds independent phrasings (other calls,
+admin calls mentioning a symptom in passing, third-party callers, post-op without "surgery",
+the new red-flag classes, more Spanish, short messages).
 """
 
 from __future__ import annotations
@@ -15,7 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+import corpus_variety  # noqa: E402  (models/ is not a package; the generator runs as a script)
 
 OUT = Path(__file__).with_name("triage_corpus.jsonl")
 E, U, R = "emergency", "urgent", "routine"
@@ -414,7 +422,7 @@ def damage(text: str, rng: random.Random) -> str:
 
 GENERATORS = [(chest, 5), (breathing, 4), (stroke, 4), (other_emergency, 8), (lay_emergency, 3), (post_op, 7),
               (medication_urgent, 6), (other_urgent, 8), (lab_critical, 3), (routine, 32), (mild_symptoms, 14),
-              (traps, 15)]
+              (traps, 15)] + [(gen, 2 * w) for gen, w in corpus_variety.GENERATORS]
 
 
 def compose(rng: random.Random) -> dict:
@@ -439,6 +447,10 @@ def compose(rng: random.Random) -> dict:
         parts.append(rng.choice(PADDING))
     parts.append(rng.choice(CLOSERS).format(**fill))
     text = " ".join(p for p in parts if p)
+    if tag in ("short", "other") and rng.random() < 0.6:
+        text = body  # bare: no greeting, no number (short messages and noise come like that)
+    elif tag in ("admin", "third_party", "post_op_plain", "red_flag_class") and rng.random() < 0.3:
+        text = corpus_variety.hedged(body, rng)  # no greeting of ours: the hesitation is the opening
     if tag != "spanish" and rng.random() < 0.25:
         text = damage(text, rng)
         tag = tag or "asr"
@@ -461,7 +473,7 @@ def build(n: int, seed: int) -> list[dict]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--n", type=int, default=3000)
+    ap.add_argument("--n", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
