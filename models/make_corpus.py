@@ -429,9 +429,12 @@ def compose(rng: random.Random) -> dict:
     if rng.random() < 0.05:
         urgency, concern, body = rng.choice(SPANISH)
         tag = "spanish"
+        gen_name = "spanish"
     else:
         gens, weights = zip(*GENERATORS, strict=True)
-        urgency, concern, body, tag = rng.choices(gens, weights)[0](rng)
+        gen = rng.choices(gens, weights)[0]
+        gen_name = gen.__name__
+        urgency, concern, body, tag = gen(rng)
     fill = {"name": rng.choice(NAMES), "dob": rng.choice(DOBS), "phone": rng.choice(PHONES),
             "rel": rng.choice(["mother", "son", "husband", "daughter"])}
     parts = [rng.choice(OPENERS).format(**fill)]
@@ -447,7 +450,7 @@ def compose(rng: random.Random) -> dict:
         parts.append(rng.choice(PADDING))
     parts.append(rng.choice(CLOSERS).format(**fill))
     text = " ".join(p for p in parts if p)
-    if tag in ("short", "other") and rng.random() < 0.6:
+    if tag in ("short", "other") and rng.random() < 0.6 or gen_name == "mild_symptoms" and rng.random() < 0.35:
         text = body  # bare: no greeting, no number (short messages and noise come like that)
     elif tag in ("admin", "third_party", "post_op_plain", "red_flag_class") and rng.random() < 0.3:
         text = corpus_variety.hedged(body, rng)  # no greeting of ours: the hesitation is the opening
