@@ -39,6 +39,7 @@ _MEDICINE_WORD = re.compile(r"\b(medicine|medication|meds|pills?|tablets?|antibi
                             r"injection|cream|ointment|inhaler|drug|pastilla|medicina|(started|put) (me|him|her|them) on|\w+(cillin|mycin|cycline|floxacin|"
                             r"statin|pril|sartan|olol|azole|prazole|dipine|gliptin|formin))\b", re.I)
 _BP = re.compile(r"\b(?:blood pressure|pressure|bp|b\.p\.)\b[^.?!\d]{0,30}?(\d{2,3})\s*(?:over|/)\s*(\d{2,3})\b", re.I)
+_INR = re.compile(r"\binr\b[^.?!\d]{0,20}?(\d{1,2}(?:\.\d+)?)(?![\d])", re.I)
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365, "yr": 365, "día": 1, "semana": 7, "mes": 30, "año": 365}
 
 
@@ -57,6 +58,7 @@ class Facts:
     fever_or_headache: bool | None = None
     systolic_bp: float | None = None  # highest blood pressure stated
     diastolic_bp: float | None = None
+    inr: float | None = None  # highest INR stated
 
     def get(self, name: str):
         return getattr(self, name)
@@ -134,6 +136,7 @@ def read_facts(text: str, vocab: FactVocabulary, medications: list[MedicationHit
     glucose = [float(m.group(1)) for m in _GLUCOSE.finditer(digits) if 15 <= int(m.group(1)) <= 700]
     bps = [(int(m.group(1)), int(m.group(2))) for m in _BP.finditer(digits)
            if 60 <= int(m.group(1)) <= 300 and 30 <= int(m.group(2)) <= 200]
+    inrs = [float(m.group(1)) for m in _INR.finditer(digits) if 0.5 <= float(m.group(1)) <= 20]
     lowered = text.lower()
     thinner = any(m.drug_class == "anticoagulant" for m in medications) or any(
         p in lowered for p in blood_thinner_phrases)
@@ -151,6 +154,7 @@ def read_facts(text: str, vocab: FactVocabulary, medications: list[MedicationHit
         fever_or_headache=True if _FEVER_OR_HEADACHE.search(text) else None,
         systolic_bp=max(b[0] for b in bps) if bps else None,
         diastolic_bp=max(b[1] for b in bps) if bps else None,
+        inr=max(inrs) if inrs else None,
     )
 
 

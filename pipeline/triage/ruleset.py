@@ -18,7 +18,7 @@ class RuleError(ValueError):
 
 FACT_NAMES = ("temperature_f", "days_since_procedure", "youngest_age_days", "oldest_age_years",
               "weeks_pregnant", "on_blood_thinner", "pregnant", "procedure_mentioned", "medication_mentioned",
-              "glucose_mg_dl", "fever_or_headache", "systolic_bp", "diastolic_bp")
+              "glucose_mg_dl", "fever_or_headache", "systolic_bp", "diastolic_bp", "inr")
 
 
 @dataclass(frozen=True)
