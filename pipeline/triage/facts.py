@@ -30,14 +30,19 @@ _PREGNANT = re.compile(r"\b(pregnan\w*|expecting a baby|weeks along|embarazada|\
 _AGO = re.compile(r"(?<![\d.])(\d{1,3})\s*(day|days|week|weeks|month|months|year|years)\s*(ago|out|since|back)\b", re.I)
 _WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miércoles|jueves|"
                       r"viernes|sábado|domingo)\b", re.I)
-_GLUCOSE = re.compile(r"\b(?:blood sugars?|sugars?|glucose|readings?|bs)\b(?:(?!\ba1c\b)[^.?!\d]){0,40}?(?<![\d.])(\d{2,3})(?![\d.])",
-                      re.I)
+# Blood sugar readings (not an A1C): the lowest one stated is what matters for a low.
+_GLUCOSE = re.compile(r"\b(?:blood sugars?|sugars?|glucose|readings?|bs)\b(?:(?!\ba1c\b)[^.?!\d]){0,40}?"
+                      r"(?<![\d.])(\d{2,3})(?![\d.])", re.I)
 # Something else that, with a stiff neck, points to meningitis (red_flags.yaml `meningitis_signs`).
-_FEVER_OR_HEADACHE = re.compile(r"\b(fever\w*|temperature|temp|chills|headache\w*|head (hurts|is killing)|light (hurts|bothers)|"
-                                r"(sensitive|sensitivity) to (the )?light|bright lights?|fiebre|dolor de cabeza)\b", re.I)
+_FEVER_OR_HEADACHE = re.compile(r"\b(fever\w*|temperature|temp|chills|headache\w*|head (hurts|is killing)|"
+                                r"light (hurts|bothers)|(sensitive|sensitivity) to (the )?light|bright lights?|fiebre|"
+                                r"dolor de cabeza)\b", re.I)
+# A medicine is named (list or generic word or a drug-name ending): lets `drug_skin_reaction` fire.
 _MEDICINE_WORD = re.compile(r"\b(medicine|medication|meds|pills?|tablets?|antibiotics?|prescription|dose|shot|vaccine|"
-                            r"injection|cream|ointment|inhaler|drug|pastilla|medicina|(started|put) (me|him|her|them) on|\w+(cillin|mycin|cycline|floxacin|"
-                            r"statin|pril|sartan|olol|azole|prazole|dipine|gliptin|formin))\b", re.I)
+                            r"injection|cream|ointment|inhaler|drug|pastilla|medicina|"
+                            r"(started|put) (me|him|her|them) on|"
+                            r"\w+(cillin|mycin|cycline|floxacin|statin|pril|sartan|olol|azole|prazole|dipine|gliptin|"
+                            r"formin))\b", re.I)
 _BP = re.compile(r"\b(?:blood pressure|pressure|bp|b\.p\.)\b[^.?!\d]{0,30}?(\d{2,3})\s*(?:over|/)\s*(\d{2,3})\b", re.I)
 _INR = re.compile(r"\binr\b[^.?!\d]{0,20}?(\d{1,2}(?:\.\d+)?)(?![\d])", re.I)
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365, "yr": 365, "día": 1, "semana": 7, "mes": 30, "año": 365}
