@@ -132,6 +132,14 @@ def weeks_pregnant(text: str) -> float | None:
     return max(weeks) if weeks else None
 
 
+_DENIAL_BEFORE = re.compile(r"\b(no|not|without|denies|any|never)\s+(\w+\s+){0,2}$", re.I)
+
+
+def _asserted(pattern: re.Pattern, text: str) -> bool:
+    """The pattern occurs at least once without a denial just before it ("no fever, no headache")."""
+    return any(not _DENIAL_BEFORE.search(text[max(0, m.start() - 30):m.start()]) for m in pattern.finditer(text))
+
+
 def read_facts(text: str, vocab: FactVocabulary, medications: list[MedicationHit],
                blood_thinner_phrases: tuple[str, ...]) -> Facts:
     digits = spoken_to_digits(text)
@@ -156,7 +164,7 @@ def read_facts(text: str, vocab: FactVocabulary, medications: list[MedicationHit
         pregnant=True if _PREGNANT.search(digits) else None,
         medication_mentioned=True if medications or _MEDICINE_WORD.search(text) else None,
         glucose_mg_dl=min(glucose) if glucose else None,
-        fever_or_headache=True if _FEVER_OR_HEADACHE.search(text) else None,
+        fever_or_headache=True if _asserted(_FEVER_OR_HEADACHE, text) else None,
         systolic_bp=max(b[0] for b in bps) if bps else None,
         diastolic_bp=max(b[1] for b in bps) if bps else None,
         inr=max(inrs) if inrs else None,
