@@ -44,7 +44,7 @@ class Thresholds:
     raise_urgent: float = 0.7  # P(urgent or emergency) to raise to urgent
     review_urgent: float = 0.3  # P(urgent or emergency) above which an unconfirmed routine label is reviewed
     review_top: float = 0.55  # top urgency probability below which the label is reviewed
-    cue_weight: float = 0.08  # how much one concern cue adds to the classifier's concern probability
+    cue_weight: float = 0.16  # how much one concern cue adds to the classifier's concern probability
 
 
 # Contexts in which the classifier may not raise on its own: the message is about something else.
