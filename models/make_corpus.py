@@ -282,7 +282,16 @@ OTHER_MILD = ["I feel cold all the time", "I've been tired lately", "my stomach 
               "I have a cough that won't quit but I feel okay otherwise", "my ear feels plugged",
               "I get headaches in the afternoon", "I sprained my ankle, I can walk on it", "my vision is a bit blurry "
               "when I read", "I've been sneezing a lot, allergies I think", "I pulled a muscle in my back",
-              "I hurt my knee and it's swollen a little, I can still walk", "I have trouble sleeping"]
+              "I hurt my knee and it's swollen a little, I can still walk", "I have trouble sleeping",
+              # stiffness and limits of movement in a joint are not stroke signs (those are in red_flags.yaml)
+              "I can't turn my head all the way to the right since I slept funny", "my knee won't bend past halfway",
+              "I can't raise my shoulder above my head without it aching", "it hurts to bend over and tie my shoes",
+              "my lower back locks up when I stand from the couch", "my hip clicks and aches when I climb stairs",
+              "I keep coughing up phlegm in the mornings", "this cough keeps me up at night but I'm otherwise okay",
+              "I feel chilly all the time even with a sweater on", "my hands and feet are always cold",
+              "my ears feel full and muffled", "I think I have wax in my ear, I can't hear well on that side",
+              "I've got red bumps and whiteheads on my back", "there's a sore lump on my wrist",
+              "my toe is red and throbs since I stubbed it", "my heel is killing me first thing in the morning"]
 
 
 def mild_symptoms(rng):
