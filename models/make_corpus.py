@@ -7,7 +7,11 @@ at the end of a long message, mixed concerns. Labels follow design.md, "Labels".
 
 This generator never reads tests/data/ (the held-out set is written separately).
 
-    python models/make_corpus.py [--n 2400] [--seed 7]
+    python models/make_corpus.py [--n 5000] [--seed 7]
+
+Since the blind-set review, models/corpus_variety.py adds independent phrasings (other calls,
+admin calls mentioning a symptom in passing, third-party callers, post-op without "surgery",
+the new red-flag classes, more Spanish, short messages).
 """
 
 from __future__ import annotations
@@ -15,7 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+import corpus_variety  # noqa: E402  (models/ is not a package; the generator runs as a script)
 
 OUT = Path(__file__).with_name("triage_corpus.jsonl")
 E, U, R = "emergency", "urgent", "routine"
@@ -274,7 +282,16 @@ OTHER_MILD = ["I feel cold all the time", "I've been tired lately", "my stomach 
               "I have a cough that won't quit but I feel okay otherwise", "my ear feels plugged",
               "I get headaches in the afternoon", "I sprained my ankle, I can walk on it", "my vision is a bit blurry "
               "when I read", "I've been sneezing a lot, allergies I think", "I pulled a muscle in my back",
-              "I hurt my knee and it's swollen a little, I can still walk", "I have trouble sleeping"]
+              "I hurt my knee and it's swollen a little, I can still walk", "I have trouble sleeping",
+              # stiffness and limits of movement in a joint are not stroke signs (those are in red_flags.yaml)
+              "I can't turn my head all the way to the right since I slept funny", "my knee won't bend past halfway",
+              "I can't raise my shoulder above my head without it aching", "it hurts to bend over and tie my shoes",
+              "my lower back locks up when I stand from the couch", "my hip clicks and aches when I climb stairs",
+              "I keep coughing up phlegm in the mornings", "this cough keeps me up at night but I'm otherwise okay",
+              "I feel chilly all the time even with a sweater on", "my hands and feet are always cold",
+              "my ears feel full and muffled", "I think I have wax in my ear, I can't hear well on that side",
+              "I've got red bumps and whiteheads on my back", "there's a sore lump on my wrist",
+              "my toe is red and throbs since I stubbed it", "my heel is killing me first thing in the morning"]
 
 
 def mild_symptoms(rng):
@@ -414,16 +431,19 @@ def damage(text: str, rng: random.Random) -> str:
 
 GENERATORS = [(chest, 5), (breathing, 4), (stroke, 4), (other_emergency, 8), (lay_emergency, 3), (post_op, 7),
               (medication_urgent, 6), (other_urgent, 8), (lab_critical, 3), (routine, 32), (mild_symptoms, 14),
-              (traps, 15)]
+              (traps, 15)] + [(gen, 2 * w) for gen, w in corpus_variety.GENERATORS]
 
 
 def compose(rng: random.Random) -> dict:
     if rng.random() < 0.05:
         urgency, concern, body = rng.choice(SPANISH)
         tag = "spanish"
+        gen_name = "spanish"
     else:
         gens, weights = zip(*GENERATORS, strict=True)
-        urgency, concern, body, tag = rng.choices(gens, weights)[0](rng)
+        gen = rng.choices(gens, weights)[0]
+        gen_name = gen.__name__
+        urgency, concern, body, tag = gen(rng)
     fill = {"name": rng.choice(NAMES), "dob": rng.choice(DOBS), "phone": rng.choice(PHONES),
             "rel": rng.choice(["mother", "son", "husband", "daughter"])}
     parts = [rng.choice(OPENERS).format(**fill)]
@@ -439,6 +459,10 @@ def compose(rng: random.Random) -> dict:
         parts.append(rng.choice(PADDING))
     parts.append(rng.choice(CLOSERS).format(**fill))
     text = " ".join(p for p in parts if p)
+    if tag in ("short", "other") and rng.random() < 0.6 or gen_name == "mild_symptoms" and rng.random() < 0.35:
+        text = body  # bare: no greeting, no number (short messages and noise come like that)
+    elif tag in ("admin", "third_party", "post_op_plain", "red_flag_class") and rng.random() < 0.3:
+        text = corpus_variety.hedged(body, rng)  # no greeting of ours: the hesitation is the opening
     if tag != "spanish" and rng.random() < 0.25:
         text = damage(text, rng)
         tag = tag or "asr"
@@ -461,7 +485,7 @@ def build(n: int, seed: int) -> list[dict]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--n", type=int, default=3000)
+    ap.add_argument("--n", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()

@@ -25,6 +25,11 @@ NO_FLOOR = [
     ("historical", "I had chest pain last month but it went away"),
     ("historical", "the heavy bleeding stopped after ten minutes"),
     ("admin", "I have a question about the bill for my chest pain visit"),
+    ("historical", "a few years back I had a seizure, now I need a form for my new job"),
+    ("historical", "I had some chest pain two years ago and it turned out to be heartburn"),
+    ("negated", "the insert says it may bring on suicidal thoughts, I haven't noticed anything like that"),
+    ("hypothetical", "the label says this pill can cause shortness of breath, is that common"),
+    ("admin", "I got the statement and I can't breathe, nine hundred dollars for a blood test"),
 ]
 
 
@@ -49,6 +54,10 @@ STILL_URGENT = [
     ("emergency", "let me know if you need anything else, my husband passed out"),
     ("emergency", "no fever and now my chest hurts"),
     ("urgent", "I'm not sure if it matters but I had surgery Monday and have a fever of 101.5"),
+    ("emergency", "my dad's chest is hurting really bad"),
+    ("emergency", "my mom's face looks droopy on the left"),
+    ("emergency", "I paid the bill last week, but now my chest hurts"),
+    ("emergency", "I had a seizure years ago and today she had a seizure again"),
 ]
 
 

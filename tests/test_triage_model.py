@@ -40,6 +40,12 @@ def test_heldout_messages_never_appear_in_training():
     assert not [d["id"] for d in rows(DEFAULT_HELDOUT) if d["text"].lower() in train]
 
 
+def test_blind_messages_never_appear_in_training():
+    train = {d["text"].lower() for d in rows(DEFAULT_CORPUS)}
+    blind = DEFAULT_HELDOUT.with_name("triage_blind.jsonl")
+    assert not [d["id"] for d in rows(blind) if d["text"].lower() in train]
+
+
 def test_artifact_records_version_data_hash_and_metrics():
     info = model_info(DEFAULT_MODEL)
     assert info["version"].startswith("triage-clf-")

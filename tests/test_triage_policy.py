@@ -53,6 +53,32 @@ def test_an_unsure_classifier_keeps_routine_but_asks_for_review(triager):
     assert (result.urgency, result.needs_review) == ("routine", True)
 
 
+def test_the_classifier_alone_never_raises_to_emergency(triager):
+    result = decide_text(triager, "refill on my heart pills please", opinion(0.01, 0.04, 0.95))
+    assert (result.urgency, result.needs_review) == ("urgent", True)
+
+
+def test_the_classifier_may_raise_an_urgent_rule_to_emergency(triager):
+    result = decide_text(triager, "I'm on warfarin and my gums keep bleeding", opinion(0.01, 0.04, 0.95))
+    assert result.urgency == "emergency"
+
+
+def test_no_classifier_raise_over_words_judged_a_bill_or_the_past(triager):
+    result = decide_text(triager, "I opened the bill and I can't breathe, it's four hundred dollars",
+                         opinion(0.02, 0.08, 0.9))
+    assert (result.urgency, result.needs_review) == ("routine", True)
+
+
+def test_a_rule_marked_for_review_always_asks_for_a_person(triager):
+    result = triager.triage("I keep thinking my family would be better off without me, but I'm safe tonight")
+    assert (result.urgency, result.needs_review) == ("urgent", True)
+
+
+def test_a_symptom_red_flag_soon_after_a_procedure_is_post_op(triager):
+    result = triager.triage("I had my hip replaced five days ago and since this morning I can't catch my breath")
+    assert (result.urgency, result.concern) == ("emergency", "post_op")
+
+
 def test_the_concern_of_the_alarming_flag_wins_in_a_mixed_message(triager):
     result = triager.triage("I need a refill of my lisinopril and my incision from Monday's surgery is draining pus")
     assert (result.urgency, result.concern) == ("urgent", "post_op")

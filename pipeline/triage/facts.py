@@ -30,6 +30,21 @@ _PREGNANT = re.compile(r"\b(pregnan\w*|expecting a baby|weeks along|embarazada|\
 _AGO = re.compile(r"(?<![\d.])(\d{1,3})\s*(day|days|week|weeks|month|months|year|years)\s*(ago|out|since|back)\b", re.I)
 _WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miércoles|jueves|"
                       r"viernes|sábado|domingo)\b", re.I)
+# Blood sugar readings (not an A1C): the lowest one stated is what matters for a low.
+_GLUCOSE = re.compile(r"\b(?:blood sugars?|sugars?|glucose|readings?|bs)\b(?:(?!\ba1c\b)[^.?!\d]){0,40}?"
+                      r"(?<![\d.])(\d{2,3})(?![\d.])", re.I)
+# Something else that, with a stiff neck, points to meningitis (red_flags.yaml `meningitis_signs`).
+_FEVER_OR_HEADACHE = re.compile(r"\b(fever\w*|temperature|temp|chills|headache\w*|head (hurts|is killing)|"
+                                r"light (hurts|bothers)|(sensitive|sensitivity) to (the )?light|bright lights?|fiebre|"
+                                r"dolor de cabeza)\b", re.I)
+# A medicine is named (list or generic word or a drug-name ending): lets `drug_skin_reaction` fire.
+_MEDICINE_WORD = re.compile(r"\b(medicine|medication|meds|pills?|tablets?|antibiotics?|prescription|dose|shot|vaccine|"
+                            r"injection|cream|ointment|inhaler|drug|pastilla|medicina|"
+                            r"(started|put) (me|him|her|them) on|"
+                            r"\w+(cillin|mycin|cycline|floxacin|statin|pril|sartan|olol|azole|prazole|dipine|gliptin|"
+                            r"formin))\b", re.I)
+_BP = re.compile(r"\b(?:blood pressure|pressure|bp|b\.p\.)\b[^.?!\d]{0,30}?(\d{2,3})\s*(?:over|/)\s*(\d{2,3})\b", re.I)
+_INR = re.compile(r"\binr\b[^.?!\d]{0,20}?(\d{1,2}(?:\.\d+)?)(?![\d])", re.I)
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365, "yr": 365, "día": 1, "semana": 7, "mes": 30, "año": 365}
 
 
@@ -43,6 +58,12 @@ class Facts:
     weeks_pregnant: float | None = None
     on_blood_thinner: bool | None = None
     pregnant: bool | None = None
+    medication_mentioned: bool | None = None
+    glucose_mg_dl: float | None = None  # lowest blood sugar stated
+    fever_or_headache: bool | None = None
+    systolic_bp: float | None = None  # highest blood pressure stated
+    diastolic_bp: float | None = None
+    inr: float | None = None  # highest INR stated
 
     def get(self, name: str):
         return getattr(self, name)
@@ -111,12 +132,24 @@ def weeks_pregnant(text: str) -> float | None:
     return max(weeks) if weeks else None
 
 
+_DENIAL_BEFORE = re.compile(r"\b(no|not|without|denies|any|never)\s+(\w+\s+){0,2}$", re.I)
+
+
+def _asserted(pattern: re.Pattern, text: str) -> bool:
+    """The pattern occurs at least once without a denial just before it ("no fever, no headache")."""
+    return any(not _DENIAL_BEFORE.search(text[max(0, m.start() - 30):m.start()]) for m in pattern.finditer(text))
+
+
 def read_facts(text: str, vocab: FactVocabulary, medications: list[MedicationHit],
                blood_thinner_phrases: tuple[str, ...]) -> Facts:
     digits = spoken_to_digits(text)
     temps = temperatures_f(digits)
     ages = ages_days(digits, vocab)
     mentioned, days = days_since_procedure(digits, vocab)
+    glucose = [float(m.group(1)) for m in _GLUCOSE.finditer(digits) if 15 <= int(m.group(1)) <= 700]
+    bps = [(int(m.group(1)), int(m.group(2))) for m in _BP.finditer(digits)
+           if 60 <= int(m.group(1)) <= 300 and 30 <= int(m.group(2)) <= 200]
+    inrs = [float(m.group(1)) for m in _INR.finditer(digits) if 0.5 <= float(m.group(1)) <= 20]
     lowered = text.lower()
     thinner = any(m.drug_class == "anticoagulant" for m in medications) or any(
         p in lowered for p in blood_thinner_phrases)
@@ -129,6 +162,12 @@ def read_facts(text: str, vocab: FactVocabulary, medications: list[MedicationHit
         weeks_pregnant=weeks_pregnant(digits),
         on_blood_thinner=True if thinner else None,
         pregnant=True if _PREGNANT.search(digits) else None,
+        medication_mentioned=True if medications or _MEDICINE_WORD.search(text) else None,
+        glucose_mg_dl=min(glucose) if glucose else None,
+        fever_or_headache=True if _asserted(_FEVER_OR_HEADACHE, text) else None,
+        systolic_bp=max(b[0] for b in bps) if bps else None,
+        diastolic_bp=max(b[1] for b in bps) if bps else None,
+        inr=max(inrs) if inrs else None,
     )
 
 

@@ -3,11 +3,15 @@
 - Asserted red flags whose conditions hold set a floor that nothing lowers.
 - Mentions that ConText marks negated, family, hypothetical, historical or admin, and flags whose
   numeric conditions do not hold, stay visible as reasons but set no floor.
-- The classifier may raise the urgency above the floor, never lower it. When it is unsure (its top
-  probability is low, or it sees a real chance of urgency that nothing confirms) the message is
-  flagged for review.
+- The classifier may raise the urgency above the floor, never lower it. On its own (no rule fired)
+  it may raise a message to urgent, never to emergency: a short harmless message ("refill on my
+  blood pressure pills please") must not page a clinician because of a few words. Such a raise is
+  always flagged for review. When it is unsure (its top probability is low, or it sees a real
+  chance of urgency that nothing confirms) the message is flagged for review too.
+- Rules marked `review: true` (e.g. passive suicidal thoughts) always ask for a person.
 - Concern: the concern of the most urgent flag (the alarming part of a mixed message); otherwise
-  the classifier's, helped by the concern cues; otherwise the cues alone.
+  the classifier's, helped by the concern cues; otherwise the cues alone. A symptom red flag within
+  30 days of a procedure the message mentions is a post-op complication (concern `post_op`).
 """
 
 from __future__ import annotations
@@ -40,7 +44,12 @@ class Thresholds:
     raise_urgent: float = 0.7  # P(urgent or emergency) to raise to urgent
     review_urgent: float = 0.3  # P(urgent or emergency) above which an unconfirmed routine label is reviewed
     review_top: float = 0.55  # top urgency probability below which the label is reviewed
-    cue_weight: float = 0.08  # how much one concern cue adds to the classifier's concern probability
+    cue_weight: float = 0.16  # how much one concern cue adds to the classifier's concern probability
+
+
+# Contexts in which the classifier may not raise on its own: the message is about something else.
+# (Negated mentions are not among them: "no fever, but ..." often comes with a real problem.)
+DISCOUNTING = ("admin", "historical", "family", "hypothetical")
 
 
 @dataclass
@@ -87,6 +96,11 @@ def classifier_urgency(opinion: ModelOpinion, th: Thresholds) -> str:
     return "routine"
 
 
+def after_procedure(facts: Facts) -> bool:
+    """The message mentions a procedure done at most 30 days ago (or without saying when)."""
+    return bool(facts.procedure_mentioned) and (facts.days_since_procedure is None or facts.days_since_procedure <= 30)
+
+
 def choose_concern(top_rule: RedFlagRule | None, opinion: ModelOpinion | None, scores: dict[str, float],
                    th: Thresholds) -> tuple[str, float]:
     if top_rule is not None:
@@ -115,10 +129,22 @@ def decide(mentions: list[Mention], facts: Facts, hits: list[CueHit], ruleset: R
     if opinion is not None:
         model_level = classifier_urgency(opinion, th)
         p_urgent_plus = opinion.urgency.get("emergency", 0.0) + opinion.urgency.get("urgent", 0.0)
+        if model_level == "emergency" and top_rule is None:
+            model_level = "urgent"  # an emergency needs a rule to agree; the classifier alone reaches urgent
+        discounted = top_rule is None and any(r.context in DISCOUNTING for r in ev.reasons)
+        if discounted and model_level != "routine":
+            # The alarming words were read by a rule and judged a bill, a past event, a relative's
+            # history or a what-if; the classifier sees the same words without that judgement.
+            model_level = "routine"
+            needs_review = True
+            reasons.append(Reason(kind="policy", label="alarming words judged not current (no raise): review",
+                                  probability=round(p_urgent_plus, 3)))
         if URGENCY_RANK[model_level] < URGENCY_RANK[urgency]:
             urgency = model_level
             reasons.append(Reason(kind="classifier", label=f"classifier raised to {model_level}",
                                   urgency=model_level, probability=round(opinion.urgency[model_level], 3)))
+            if top_rule is None:
+                needs_review = True
         top_p = max(opinion.urgency.values())
         reasons.append(Reason(kind="classifier", label=f"classifier: {max(opinion.urgency, key=opinion.urgency.get)}",
                               urgency=max(opinion.urgency, key=opinion.urgency.get), probability=round(top_p, 3)))
@@ -136,8 +162,13 @@ def decide(mentions: list[Mention], facts: Facts, hits: list[CueHit], ruleset: R
             needs_review = True
             reasons.append(Reason(kind="policy", label="rule and classifier disagree: review",
                                   probability=round(opinion.urgency["routine"], 3)))
+    if any(r.review for r in ev.floor_rules):
+        needs_review = True
+        reasons.append(Reason(kind="policy", label="a person should always review this kind of message"))
     scores = concern_scores(hits)
     concern, concern_p = choose_concern(top_rule, opinion, scores, th)
+    if top_rule is not None and concern == "symptoms" and after_procedure(facts):
+        concern = "post_op"
     if opinion is not None and top_rule is None:
         reasons.append(Reason(kind="classifier", label=f"concern: {concern}", concern=concern,
                               probability=round(opinion.concern.get(concern, 0.0), 3)))

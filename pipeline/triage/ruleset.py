@@ -17,7 +17,8 @@ class RuleError(ValueError):
 
 
 FACT_NAMES = ("temperature_f", "days_since_procedure", "youngest_age_days", "oldest_age_years",
-              "weeks_pregnant", "on_blood_thinner", "pregnant", "procedure_mentioned")
+              "weeks_pregnant", "on_blood_thinner", "pregnant", "procedure_mentioned", "medication_mentioned",
+              "glucose_mg_dl", "fever_or_headache", "systolic_bp", "diastolic_bp", "inr")
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class RedFlagRule:
     fire_examples: tuple[str, ...] = ()
     not_fire_examples: tuple[str, ...] = ()
     order: int = 0  # position in the file: earlier rules win ties
+    review: bool = False  # a person should always look at a message this rule fires on
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,7 @@ def load_red_flags(path: Path) -> tuple[RedFlagRule, ...]:
             fire_examples=tuple(examples.get("fire", ())),
             not_fire_examples=tuple(examples.get("not_fire", ())),
             order=order,
+            review=bool(entry.get("review", False)),
         ))
     return tuple(rules)
 

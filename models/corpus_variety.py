@@ -1,0 +1,196 @@
+"""More varied voicemails for the triage corpus (used by make_corpus.py).
+
+The first corpus was built from one template per idea, so the classifier learned a narrow style:
+short admin messages without a cue word fell to `symptoms`, and harmless short messages that shared
+a word with an emergency template ("blood pressure pills") were raised. These generators combine
+independent pieces (who calls, why, what else they mention in passing, how they hesitate) so that
+no single phrasing carries the label:
+  - `other` calls: wrong numbers, personal calls, deliveries, sales, surveys, job seekers,
+    interpreters, complaints about hold times, thank-yous, pocket dials, noise, bare "call me back";
+  - admin calls that mention a symptom in passing (the request is the concern);
+  - third-party callers: pharmacies (refill vs. a question about a dose or an interaction), labs and
+    imaging centres (routine reports vs. critical values), other offices, lawyers, schools, insurers,
+    nursing homes, home-health nurses;
+  - post-op questions and complications phrased without the word "surgery";
+  - new red-flag classes: drug rashes, low blood sugar, passive suicidal thoughts, anxiety crises,
+    meningitis signs, vomiting blood on a blood thinner, urinary retention;
+  - Spanish for every concern, and very short messages.
+Written for this project; it never reads tests/data/.
+"""
+
+from __future__ import annotations
+
+E, U, R = "emergency", "urgent", "routine"
+
+FIRST = ["Hi", "Hello", "Hey", "Good afternoon", "Morning", "Yeah hi", "Hi there", "Hello, um", "Uh, hi", "Hi, good morning"]
+HEDGE = ["", "um, ", "uh, ", "so, ", "okay so ", "yeah, ", "I guess ", "sorry, "]
+PASSING = ["I've had a bit of a cold", "my back's been sore", "I've got a little cough", "I had the flu last week",
+           "my allergies are acting up", "I had a headache yesterday but it's gone", "my knee still bugs me",
+           "I was sick over the weekend", "my blood pressure has been fine", "I'm feeling okay"]
+RELS = ["my mom", "my dad", "my husband", "my wife", "my son", "my daughter", "my grandmother", "my uncle"]
+OFFICES = ["Dr. Patel's office", "Riverside Cardiology", "the orthopedic group", "Lakeside Dermatology",
+           "the sleep clinic", "Northside Family Practice", "the GI office"]
+PHARMACIES = ["CVS on Elm", "Walgreens", "the Safeway pharmacy", "Costco pharmacy", "Main Street Pharmacy",
+              "Optum Rx", "the hospital outpatient pharmacy"]
+DRUGS = ["lisinopril", "metformin", "atorvastatin", "sertraline", "amoxicillin", "levothyroxine", "gabapentin",
+         "hydrochlorothiazide", "prednisone", "azithromycin", "tramadol", "losartan", "trazodone", "montelukast"]
+NEWDRUGS = ["the amoxicillin", "the new blood pressure pill", "the sulfa antibiotic", "the cefdinir", "the Keflex",
+            "the new seizure medicine", "the lamotrigine", "the doxycycline", "the allopurinol", "the new ointment"]
+PROC_PLAIN = ["my gallbladder out", "my knee replaced", "my hip replaced", "my appendix out", "a hernia fixed",
+              "my tonsils out", "a c-section", "my prostate procedure", "a mole removed", "a colonoscopy",
+              "my shoulder scoped", "a cyst removed", "my uterus out"]
+WHEN = ["yesterday", "on Monday", "last Tuesday", "four days ago", "a week ago", "six days ago", "ten days ago",
+        "the other day", "eight days ago", "two weeks ago"]
+
+
+def _c(rng, xs):
+    return rng.choice(xs)
+
+
+def other_calls(rng):
+    name = _c(rng, ["Steve", "Tina", "Marco", "Deb", "Alicia", "Ray", "Jo", "Kim"])
+    body = _c(rng, [
+        f"hey {name}, it's me, are we still on for {_c(rng, ['dinner', 'Saturday', 'the game', 'bowling', 'the lake'])}, call me",
+        f"{_c(rng, ['oh', 'oops', 'sorry'])}, wrong number, {_c(rng, ['my bad', 'sorry about that', 'never mind'])}",
+        f"is this {_c(rng, ['the vet', 'the pizza place', 'the dentist', 'Joe', 'the school office', 'the tire shop'])}? {_c(rng, ['I must have the wrong number', 'never mind', 'call me back if it is'])}",
+        f"this is {_c(rng, ['UPS', 'FedEx', 'Amazon delivery', 'the courier'])}, {_c(rng, ['we have a package for your office', 'we tried to drop off a delivery', 'nobody signed for the box'])}, call {_c(rng, ['the number on the tag', 'us back', '1-800-555-0101'])}",
+        f"hi this is {name} with {_c(rng, ['Acme Office Supply', 'MedSource', 'a merchant services company', 'Bright Ideas Marketing'])}, {_c(rng, ['we have a special offer for clinics', 'I wanted to tell you about our new product', 'we can lower your card processing fees', 'we help practices get more reviews'])}",
+        f"this is {_c(rng, ['a survey', 'a quick poll', 'the county health department survey', 'a research study'])} about {_c(rng, ['patient satisfaction', 'vaccination rates', 'local services'])}, call us when you can",
+        f"hi, I'm calling about {_c(rng, ['the front desk job', 'the nursing position', 'the job posting', 'my application'])}, {_c(rng, ['I sent my resume', 'I applied online', 'I wanted to follow up'])}",
+        f"this is {_c(rng, ['the interpreter service', 'the sign language agency'])} confirming {_c(rng, ['tomorrow at two', 'the ten thirty', 'Thursday morning'])}",
+        f"I have been on hold {_c(rng, ['forever', 'for half an hour', 'since nine'])}, {_c(rng, ['nobody picks up', 'I give up', 'someone please answer the phone'])}, call me back",
+        f"just wanted to say thank you to {_c(rng, ['the nurses', 'Dr. Lin', 'the whole staff', 'everyone at the front desk'])}, {_c(rng, ['you were wonderful', 'you took great care of my dad', 'we really appreciate it'])}, no need to call back",
+        _c(rng, ["call me back", "it's me, call me", "hello? hello?", "[silence]", "[static]", "[fax tones]", "[muffled talking] ... [rustling]",
+                 "uh ... hold on ... [click]", "hi, it's, um, never mind", "you know who this is, call me", "[background music] ... no I said the red one",
+                 "okay bye", "testing testing", "hello is anyone there"]),
+        f"this is {_c(rng, ['the building manager', 'the landlord', 'the cleaning service', 'the alarm company'])}, {_c(rng, ['about the parking lot', 'we will be in on Friday', 'the elevator inspection is tomorrow'])}",
+        f"hi {name}, it's your {_c(rng, ['sister', 'cousin', 'aunt', 'friend'])}, {_c(rng, ['call me when you get off work', 'I have news', 'about the party'])}",
+    ])
+    return R, "other", body, "other"
+
+
+def admin_with_passing_symptom(rng):
+    """Requests whose concern is the request even though a symptom is mentioned."""
+    passing = _c(rng, PASSING)
+    rel = _c(rng, RELS)
+    concern, body = _c(rng, [
+        ("scheduling", f"{passing}, but that's not why I'm calling, I need to {_c(rng, ['move', 'push back', 'change'])} my appointment on {_c(rng, ['Tuesday', 'the fifth', 'Friday'])}"),
+        ("scheduling", f"I'm {_c(rng, ['running about ten minutes late', 'stuck in traffic', 'going to be late'])} for my {_c(rng, ['nine thirty', 'two o clock', 'appointment'])}, {_c(rng, ['is that okay', 'sorry', 'please hold my spot'])}"),
+        ("scheduling", f"can I do my {_c(rng, ['follow up', 'visit', 'check in'])} by {_c(rng, ['video', 'phone', 'telehealth'])} instead, {_c(rng, ['my car broke down', 'I am out of town', 'I can not get off work'])}"),
+        ("scheduling", f"I got a {_c(rng, ['reminder', 'card', 'text'])} that I'm due for my {_c(rng, ['physical', 'checkup', 'annual visit', 'diabetes check', 'six month visit'])}, {_c(rng, ['mornings are best', 'I can only do afternoons', 'any Thursday works'])}"),
+        ("scheduling", f"do you have {_c(rng, ['flu shots', 'covid boosters', 'walk in hours'])}, do I need an appointment"),
+        ("scheduling", f"calling for {rel}, {_c(rng, ['he', 'she'])} needs {_c(rng, ['a follow up', 'the yearly checkup', 'a sports physical', 'a blood pressure check'])} {_c(rng, ['next week', 'any afternoon', 'before the end of the month'])}"),
+        ("scheduling", f"is there any way to get in sooner, {_c(rng, ['it is just my shoulder', 'my rash is the same as before', 'it is for my usual back thing'])}, nothing urgent"),
+        ("records", f"{passing}, I missed work {_c(rng, ['Monday', 'two days', 'this week'])} and {_c(rng, ['my boss', 'HR', 'my job'])} needs a {_c(rng, ['note', 'doctor note', 'letter'])}"),
+        ("records", f"{_c(rng, ['leave', 'disability', 'DMV', 'camp', 'daycare'])} {_c(rng, ['papers', 'forms', 'paperwork'])} for {rel} {_c(rng, ['need the doctor to sign', 'are being faxed over', 'have to be filled out'])}"),
+        ("records", f"{rel} was in the {_c(rng, ['ER', 'hospital', 'urgent care'])} {_c(rng, ['last week', 'over the weekend'])}, {_c(rng, ['totally fine now', 'all better', 'doing well'])}, the school needs a note before {_c(rng, ['field trips', 'sports', 'she goes back'])}"),
+        ("billing", f"I {_c(rng, ['moved', 'changed jobs', 'got married'])}, can you {_c(rng, ['update my address', 'put my new insurance on file', 'change my last name on the account'])}"),
+        ("billing", f"I got {_c(rng, ['two bills', 'a bill', 'a statement', 'a collections letter'])} for {_c(rng, ['the ER visit', 'my chest x ray', 'the broken arm', 'the ambulance', 'my heart monitor'])} and {_c(rng, ['I think it is a mistake', 'insurance should have paid', 'I do not understand it'])}"),
+        ("billing", f"I just saw the bill and {_c(rng, ['nearly had a heart attack', 'I can not breathe', 'my heart stopped', 'I almost fainted'])}, {_c(rng, ['six hundred', 'nine hundred', 'two thousand'])} dollars for {_c(rng, ['one shot', 'a strep test', 'a bandage'])}"),
+        ("test_results", f"{passing}, I'm just calling because {_c(rng, ['my biopsy came back', 'the portal shows my cholesterol flagged', 'I got a letter about my mammogram', 'my stress test was normal'])}, {_c(rng, ['what does it mean', 'is that good', 'can someone explain'])}"),
+        ("test_results", f"I had {_c(rng, ['a urine culture', 'an MRI', 'my colonoscopy', 'blood drawn', 'a CT'])} {_c(rng, WHEN)} and {_c(rng, ['have not heard anything', 'nobody called', 'was told results in two days'])}"),
+        ("test_results", f"my {_c(rng, ['covid', 'strep', 'flu', 'pregnancy'])} test {_c(rng, ['was positive', 'came back positive', 'was negative'])}, {_c(rng, ['I feel fine', 'just a stuffy nose', 'do I need to do anything'])}"),
+        ("new_patient", f"{_c(rng, ['we just moved here', 'I am new in town', 'my doctor retired', 'we are switching practices'])}, {_c(rng, ['my kids need a pediatrician', 'are you taking new patients', 'how do I get set up', 'I would like to establish care'])}, {_c(rng, ['we have Aetna', 'I have Medicare', 'I have Medicaid', ''])}"),
+        ("new_patient", f"I'm looking for a {_c(rng, ['primary care doctor', 'family doctor', 'new doctor'])}, {_c(rng, ['I have high blood pressure', 'I had asthma as a kid', passing])}, {_c(rng, ['do you take my insurance', 'are you accepting patients', 'how do I sign up'])}"),
+        ("new_patient", f"I'm thinking about switching to your office, {_c(rng, ['what are your hours', 'do you have Saturday hours', 'do you do telehealth'])}, just asking"),
+        ("referral", f"I'd like a {_c(rng, ['referral', 'second opinion', 'referral to a specialist'])} about my {_c(rng, ['knee', 'back surgery', 'skin', 'heart murmur', 'migraines'])}"),
+        ("referral", f"this is {_c(rng, ['Blue Cross', 'Aetna', 'UnitedHealthcare', 'the insurance company'])}, we need {_c(rng, ['a prior authorization', 'clinical notes for the authorization', 'the referral number'])} for {_c(rng, ['an MRI', 'a sleep study', 'physical therapy'])}"),
+    ])
+    return R, concern, body, "admin"
+
+
+def third_party(rng):
+    pharm, drug, rel = _c(rng, PHARMACIES), _c(rng, DRUGS), _c(rng, RELS)
+    items = [
+        (R, "refill", f"this is {pharm}, we need a {_c(rng, ['refill authorization', 'renewal', 'new prescription'])} for {drug} for your patient"),
+        (R, "refill", f"{_c(rng, ['Express Scripts', 'Optum', 'the mail order pharmacy'])} calling for a renewal on {drug}, ninety day supply, please fax back"),
+        (R, "medication", f"this is the pharmacist at {pharm}, {drug} and {_c(rng, DRUGS)} {_c(rng, ['have an interaction', 'should not be taken together', 'interact'])}, can the doctor {_c(rng, ['call us', 'change one', 'advise'])}"),
+        (R, "medication", f"{pharm} calling, the directions on the {drug} prescription {_c(rng, ['are missing the frequency', 'do not say how many', 'are unclear'])}, we need clarification"),
+        (R, "medication", f"{pharm} here, the dose on the {drug} looks {_c(rng, ['high', 'unusual', 'different from last time'])}, can someone confirm"),
+        (R, "test_results", f"this is {_c(rng, ['Quest', 'LabCorp', 'Valley Imaging', 'the radiology group'])}, {_c(rng, ['the report is faxed', 'the final report is ready', 'results are on the portal'])} for your patient, {_c(rng, ['nothing urgent', 'no action needed', 'routine'])}"),
+        (R, "test_results", f"the {_c(rng, ['coumadin clinic', 'anticoagulation clinic'])} here, the INR today was {_c(rng, ['two point four', '2.8', 'in range'])}, same dose, nothing to do"),
+        (U, "test_results", f"this is {_c(rng, ['Quest', 'the hospital lab', 'LabCorp'])}, {_c(rng, ['a critical value', 'a critical result', 'a panic value'])} on {_c(rng, ['potassium', 'sodium', 'INR', 'glucose'])} for your patient, please call back"),
+        (U, "test_results", f"this is {_c(rng, ['Sunrise Nursing Home', 'the home health nurse', 'Oak Manor'])}, the lab says {_c(rng, ['her INR is critically high', 'his potassium is at a critical level', 'her sodium is critically low'])} and we cannot reach the doctor"),
+        (R, "records", f"this is {_c(rng, OFFICES)}, we're requesting {_c(rng, ['office notes', 'the last two years of records', 'labs and notes', 'the discharge summary'])} for a shared patient, please fax"),
+        (R, "records", f"this is {_c(rng, ['a law office', 'an attorney', 'the disability office', 'the insurance adjuster'])}, we're requesting records for our client, the signed release was faxed"),
+        (R, "records", f"this is {_c(rng, ['the school nurse', 'the daycare', 'summer camp'])}, we need {_c(rng, ['the immunization record', 'a medication form', 'the physical form'])} for {_c(rng, ['a student', 'one of your patients'])}"),
+        (R, "scheduling", f"calling from {_c(rng, OFFICES)} to {_c(rng, ['set up', 'confirm', 'move'])} a {_c(rng, ['follow up', 'consult'])} for a patient you referred"),
+        (R, "referral", f"this is {_c(rng, OFFICES)}, we got the referral but need {_c(rng, ['the insurance info', 'the authorization', 'the notes'])} before we can book"),
+        (R, "symptoms", f"calling for {rel}, {_c(rng, ['he has had a runny nose', 'she has a mild sore throat', 'he has a bit of diarrhea since yesterday', 'she has a small rash on her arm'])}, {_c(rng, ['no fever', 'eating and drinking fine', 'acting normal'])}, {_c(rng, ['should we come in', 'what can we give', 'can the nurse call'])}"),
+    ]
+    u, c, body = _c(rng, items)
+    return u, c, body, "third_party"
+
+
+def post_op_plain(rng):
+    proc, when = _c(rng, PROC_PLAIN), _c(rng, WHEN)
+    items = [
+        (R, "post_op", f"I had {proc} {when}, {_c(rng, ['healing well', 'no fever', 'feeling good'])}, {_c(rng, ['when can I drive', 'when can I shower', 'how often do I change the bandage', 'when do I get the stitches out', 'can I go back to work'])}"),
+        (R, "post_op", f"after {proc} {when} there's {_c(rng, ['a little bruising', 'a tiny bit of redness', 'some itching around the tape'])}, {_c(rng, ['no drainage', 'no fever', 'nothing else'])}, just checking"),
+        (U, "post_op", f"I had {proc} {when} and {_c(rng, ['I can not pee since this morning', 'I have not been able to urinate all day', 'I can not empty my bladder and my belly hurts'])}"),
+        (U, "post_op", f"I had {proc} {when} and now {_c(rng, ['my leg below the knee is swollen and warm', 'my calf is sore and puffy', 'the back of my leg hurts and is red'])}"),
+        (U, "post_op", f"had {proc} {when}, I'm running a temperature of {_c(rng, ['101.8', 'a hundred and one point five', '102', '38.9'])} and feel awful"),
+        (E, "post_op", f"I had {proc} {when} and {_c(rng, ['all of a sudden I am so short of breath', 'I can not catch my breath and my heart is racing', 'it hurts to breathe in and I am really winded'])}"),
+        (U, "post_op", f"I had {proc} {when}, the cut is {_c(rng, ['leaking yellow stuff', 'coming open', 'red and hot and oozing'])}"),
+    ]
+    u, c, body = _c(rng, items)
+    return u, c, body, "post_op_plain"
+
+
+def new_red_flags(rng):
+    drug, rel = _c(rng, NEWDRUGS), _c(rng, RELS)
+    items = [
+        (U, "medication", f"{_c(rng, ['I started', 'they put me on', 'she began'])} {drug} {_c(rng, WHEN)} and {_c(rng, ['now there are red itchy welts everywhere', 'I broke out in a rash on my chest and back', 'my lips look puffy and I am itchy'])}"),
+        (U, "medication", f"{_c(rng, ['since the insulin went up', 'on the glipizide', 'after the new diabetes pill'])} my {_c(rng, ['sugar', 'blood sugar', 'glucose'])} {_c(rng, ['dropped to 48', 'was in the fifties twice', 'keeps going low', 'hit 55 last night'])} and I {_c(rng, ['got shaky', 'was sweating', 'felt like I would pass out'])}"),
+        (U, "symptoms", f"{_c(rng, ['I have been really down', 'things have been dark lately', 'I am not doing well'])}, {_c(rng, ['sometimes I think everybody would be better off without me', 'I feel like there is no point going on', 'I do not want to be here anymore', 'I keep wishing I would not wake up'])}, {_c(rng, ['I am safe right now', 'I do not have a plan', 'my husband is home'])}, {_c(rng, ['I just need to talk to someone', 'please call me', ''])}"),
+        (U, "symptoms", f"{_c(rng, ['my anxiety is out of control', 'I keep having panic attacks every day', 'I have not slept in four days'])}, {_c(rng, ['I am not going to hurt myself', 'I am safe', 'I am not in danger'])}, {_c(rng, ['I need to see someone soon', 'I really need to talk to someone today', 'can someone call me'])}"),
+        (E, "symptoms", f"{_c(rng, ['my son', 'my daughter', 'I', 'my roommate'])} {_c(rng, ['has', 'have'])} a {_c(rng, ['bad headache', 'fever of 102', 'high fever'])} and a stiff neck{_c(rng, [', the light hurts', ', throwing up too', ''])}"),
+        (E, "medication", f"I'm on {_c(rng, ['Eliquis', 'warfarin', 'Xarelto', 'a blood thinner'])} and I {_c(rng, ['vomited and there was blood in it', 'threw up dark red blood', 'was throwing up and it looked like coffee grounds'])}"),
+        (U, "medication", f"I'm on {_c(rng, ['Eliquis', 'warfarin', 'Xarelto', 'Plavix'])} and {_c(rng, ['my stools are black', 'there is blood in my pee', 'my nose bled for an hour', 'I have bruises everywhere'])}"),
+        (E, "symptoms", f"{_c(rng, ['me desmayé', 'mi papá se desmayó', 'mi hija no puede respirar', 'tengo un dolor de pecho muy fuerte', 'mi esposo tiene la cara caída y no puede hablar'])}, {_c(rng, ['por favor llámenme', 'qué hago', ''])}"),
+        (U, "symptoms", f"{rel} {_c(rng, ['nearly passed out getting up', 'almost fainted in the shower', 'felt like fainting twice today'])}"),
+    ]
+    u, c, body = _c(rng, items)
+    return u, c, body, "red_flag_class"
+
+
+SPANISH_MORE = [
+    (R, "scheduling", ["quiero cambiar mi cita del {d}", "llamo para cancelar la cita de mi mamá", "necesito una cita para un chequeo"]),
+    (R, "refill", ["necesito más de mi {m}, se me acabó", "por favor mande la receta de {m} a la farmacia"]),
+    (R, "billing", ["cambié de seguro, ¿pueden actualizar mi información?", "tengo una pregunta sobre una factura"]),
+    (R, "records", ["necesito una carta para mi trabajo", "necesito la cartilla de vacunas de mi hijo para la escuela",
+                    "necesito una copia de mi expediente"]),
+    (R, "new_patient", ["¿aceptan pacientes nuevos?", "busco un doctor familiar para mi familia", "somos nuevos en el área y necesitamos doctor"]),
+    (R, "test_results", ["quiero saber los resultados de mis análisis", "¿ya llegaron los resultados de mi ultrasonido?"]),
+    (R, "medication", ["¿puedo tomar ibuprofeno con mi {m}?", "la pastilla nueva me da un poco de náusea, ¿es normal?"]),
+    (R, "other", ["perdón, número equivocado", "hola, ¿es la farmacia?"]),
+    (U, "medication", ["empecé la medicina nueva y me salieron ronchas por todo el cuerpo", "con la pastilla nueva me mareo mucho y casi me caigo"]),
+]
+
+
+def spanish_more(rng):
+    u, c, bodies = _c(rng, SPANISH_MORE)
+    return u, c, _c(rng, bodies).format(d=_c(rng, ["lunes", "martes", "viernes"]), m=_c(rng, DRUGS)), "spanish"
+
+
+def short_messages(rng):
+    drug = _c(rng, DRUGS)
+    u, c, body = _c(rng, [
+        (R, "refill", f"refill on my {_c(rng, [drug, 'blood pressure pills', 'heart pills', 'water pill', 'inhaler', 'sugar pills'])} please"),
+        (R, "refill", f"need my {_c(rng, ['blood pressure medicine', 'cholesterol pills', drug])} refilled, thanks"),
+        (R, "medication", f"can I take {_c(rng, ['Tylenol', 'Advil', 'Benadryl', 'Sudafed', 'a cold medicine'])} with my {_c(rng, ['blood pressure pill', 'heart medicine', drug, 'blood thinner'])}"),
+        (R, "scheduling", f"{_c(rng, ['need to cancel tomorrow', 'can I move my appointment', 'what time is my appointment', 'I need an appointment'])}"),
+        (R, "billing", f"{_c(rng, ['question about my bill', 'how much do I owe', 'did you get my payment'])}"),
+        (R, "test_results", f"{_c(rng, ['are my results in', 'any word on my labs', 'calling about my x ray'])}"),
+        (R, "other", f"{_c(rng, ['call me back', 'hello?', 'bye', 'okay never mind'])}"),
+    ])
+    return u, c, body, "short"
+
+
+def hedged(text: str, rng) -> str:
+    """A natural opening and hesitation, independent of the body."""
+    return f"{_c(rng, FIRST)}, {_c(rng, HEDGE)}{text}"
+
+
+GENERATORS = [(other_calls, 6), (admin_with_passing_symptom, 9), (third_party, 6), (post_op_plain, 4),
+              (new_red_flags, 6), (spanish_more, 2), (short_messages, 3)]
