@@ -32,6 +32,8 @@ class TranscriptionConfig:
     language: str = ""  # empty: detect
     use_domain_prompt: bool = True
     prompt_file: str = "prompt.txt"  # under rules_dir
+    prompt_mode: str = "initial_prompt"  # or "hotwords" or "both" (hotwords: faster-whisper only)
+    word_timestamps: bool = True  # per-word times and probabilities (an extra alignment pass)
     translate_non_english: bool = True
     cpu_threads: int = 0  # 0: let CTranslate2 decide
     vad_filter: bool = True

@@ -1,7 +1,8 @@
 """Speech to text behind one `Transcriber` interface.
 
-The default engine is faster-whisper (CTranslate2, int8 on CPU). The model is loaded once per
-`Transcriber` and kept warm; callers reuse one instance per worker.
+Two engines: faster-whisper (default; CTranslate2, int8 on CPU) and openai-whisper (optional extra
+`[openai]`, in transcribe_openai.py). A model is loaded once per `Transcriber` and kept warm;
+callers reuse one instance per worker.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import numpy as np
 from .config import TranscriptionConfig
 from .model_registry import resolve_model
 from .records import Transcript, Word
+
+PROMPT_MODES = ("initial_prompt", "hotwords", "both")
 
 
 class Transcriber(Protocol):
@@ -48,12 +51,18 @@ def segment_confidence(segments) -> float:
     return float(math.exp(float(np.sum(weights * logs) / np.sum(weights))))
 
 
+def joined_text(segments) -> str:
+    return " ".join(seg.text.strip() for seg in segments).strip()
+
+
 class FasterWhisperTranscriber:
     """faster-whisper on CPU; one loaded model, reused for every message."""
 
     def __init__(self, config: TranscriptionConfig, rules_dir: Path):
         from faster_whisper import WhisperModel
 
+        if config.prompt_mode not in PROMPT_MODES:
+            raise ValueError(f"prompt_mode {config.prompt_mode!r}: use one of {PROMPT_MODES}")
         self.config = config
         self.model_path, self.spec = resolve_model(config.model, allow_download=config.allow_download)
         self.multilingual = self.spec.multilingual if self.spec else not config.model.endswith(".en")
@@ -64,13 +73,16 @@ class FasterWhisperTranscriber:
         self.name = f"faster-whisper:{config.model}"
 
     def _run(self, samples: np.ndarray, *, task: str = "transcribe", language: str | None = None):
+        transcribing = task == "transcribe"
+        mode = self.config.prompt_mode
         segments, info = self.model.transcribe(
             samples,
             language=language or (self.config.language or None) if self.multilingual else "en",
             task=task,
             beam_size=self.config.beam_size,
-            initial_prompt=self.prompt if task == "transcribe" else None,
-            word_timestamps=task == "transcribe",
+            initial_prompt=self.prompt if transcribing and mode in ("initial_prompt", "both") else None,
+            hotwords=self.prompt if transcribing and mode in ("hotwords", "both") else None,
+            word_timestamps=transcribing and self.config.word_timestamps,
             vad_filter=self.config.vad_filter,
             condition_on_previous_text=False,
         )
@@ -83,25 +95,28 @@ class FasterWhisperTranscriber:
             for seg in segments
             for w in (seg.words or [])
         ]
-        text = " ".join(seg.text.strip() for seg in segments).strip()
-        no_speech = max((seg.no_speech_prob for seg in segments), default=1.0)
+        text = joined_text(segments)
         transcript = Transcript(
             text=text,
             language=info.language,
             language_probability=round(info.language_probability, 4),
             words=words,
             confidence=round(segment_confidence(segments), 4),
-            no_speech_prob=round(no_speech, 4),
+            no_speech_prob=round(max((seg.no_speech_prob for seg in segments), default=1.0), 4),
             engine="faster-whisper",
             model=self.config.model,
         )
         if self.multilingual and info.language != "en" and text and self.config.translate_non_english:
             translated, _ = self._run(samples, task="translate", language=info.language)
-            transcript.translation = " ".join(s.text.strip() for s in translated).strip()
+            transcript.translation = joined_text(translated)
         return transcript
 
 
 def build_transcriber(config: TranscriptionConfig, rules_dir: Path) -> Transcriber:
     if config.engine == "faster-whisper":
         return FasterWhisperTranscriber(config, rules_dir)
-    raise ValueError(f"unknown transcription engine {config.engine!r}; use 'faster-whisper'")
+    if config.engine == "openai-whisper":
+        from .transcribe_openai import OpenAIWhisperTranscriber
+
+        return OpenAIWhisperTranscriber(config, rules_dir)
+    raise ValueError(f"unknown transcription engine {config.engine!r}; use 'faster-whisper' or 'openai-whisper'")
