@@ -210,6 +210,46 @@ def callback(ctx, message_id, outcome, note, user):
     click.echo(f"#{message_id}: {outcome}; " + ("closed" if row["status"] == "closed" else f"next due {row['due_at']}"))
 
 
+@main.group(name="eval")
+def eval_group():
+    """Measure quality: `eval asr` (speech to text)."""
+
+
+@eval_group.command("asr")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Audio files + references.tsv (file, reference[, terms]); default: the project's phone set.")
+@click.option("--model", "models", multiple=True, help="Model name or path (repeatable; default from config).")
+@click.option("--engine", type=click.Choice(["faster-whisper", "openai-whisper"]), help="Engine (default from config).")
+@click.option("--prompt/--no-prompt", default=None, help="With or without the domain prompt (default from config).")
+@click.option("--prompt-mode", type=click.Choice(["initial_prompt", "hotwords", "both"]))
+@click.option("--beam-size", type=int)
+@click.option("--word-timestamps/--no-word-timestamps", default=None)
+@click.option("--cpu-threads", type=int)
+@click.option("--compare", is_flag=True, help="Side by side: tiny.en and base, with and without the prompt.")
+@click.option("--openai-checkpoint", type=click.Path(dir_okay=False, exists=True),
+              help="Also run openai-whisper with this .pt checkpoint on the same audio.")
+@click.option("--real", "real_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also report WER on real recordings (default: ../shared/data/real/speech when it exists).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per configuration and data set.")
+@click.pass_context
+def eval_asr(ctx, data_dir, models, engine, prompt, prompt_mode, beam_size, word_timestamps, cpu_threads,
+             compare, openai_checkpoint, real_dir, as_json):
+    """WER after normalisation, red-flag term recall and real-time factor of speech to text."""
+    from .asr_eval_runs import run_asr_eval
+
+    summaries = run_asr_eval(_config(ctx), data_dir=data_dir, models=models, engine=engine, prompt=prompt,
+                             prompt_mode=prompt_mode, beam_size=beam_size, word_timestamps=word_timestamps,
+                             cpu_threads=cpu_threads, compare=compare, openai_checkpoint=openai_checkpoint,
+                             real_dir=real_dir, echo=lambda line: click.echo(line, err=True))
+    if as_json:
+        for summary in summaries:
+            _echo_json({**summary.headline(), "results": [asdict(r) for r in summary.results]})
+    else:
+        from .asr_eval import format_table
+
+        click.echo(format_table(summaries))
+
+
 @main.command()
 @click.argument("message_id", type=int)
 @click.pass_context
