@@ -66,8 +66,14 @@ def decode(path: str | Path, *, max_duration_s: float = 600.0, max_size_mb: floa
     return DecodedAudio(samples=samples, info=info)
 
 
+def _mono(frame) -> np.ndarray:
+    """The average of the channels. FFmpeg's own down-mix adds them at -3 dB each, which pushes
+    identical channels 3 dB over full scale (false clipping, louder than the source)."""
+    return frame.to_ndarray().mean(axis=0, dtype=np.float32)
+
+
 def _decode_stream(container, stream, max_duration_s: float) -> list[np.ndarray]:
-    resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+    resampler = av.AudioResampler(format="fltp", rate=SAMPLE_RATE)  # keep the channels; average below
     chunks: list[np.ndarray] = []
     total = 0
     limit = int(max_duration_s * SAMPLE_RATE)
@@ -75,7 +81,7 @@ def _decode_stream(container, stream, max_duration_s: float) -> list[np.ndarray]
         for frame in container.decode(stream):
             frame.pts = None
             for out in resampler.resample(frame):
-                chunk = out.to_ndarray().reshape(-1).astype(np.float32, copy=False)
+                chunk = _mono(out)
                 chunks.append(chunk)
                 total += chunk.size
             if total > limit:
@@ -83,7 +89,7 @@ def _decode_stream(container, stream, max_duration_s: float) -> list[np.ndarray]
                     "too_long", f"the recording is longer than the {max_duration_s / 60:g}-minute limit"
                 )
         for out in resampler.resample(None):
-            chunks.append(out.to_ndarray().reshape(-1).astype(np.float32, copy=False))
+            chunks.append(_mono(out))
     except av.error.FFmpegError as exc:
         if total < SAMPLE_RATE // 10:
             raise AudioError("corrupt", f"the audio data is damaged and could not be decoded ({exc})") from exc
