@@ -37,7 +37,8 @@ def check_size(path: Path, max_size_mb: float) -> None:
         raise AudioError("empty", "the file is empty (0 bytes): nothing was recorded or the copy failed")
     if size > max_size_mb * 1024 * 1024:
         raise AudioError(
-            "too_large", f"the file is {size / 1048576:.1f} MB, over the {max_size_mb:g} MB limit"
+            "too_large", f"the file is {size / 1048576:.1f} MB, over the {max_size_mb:g} MB limit "
+            "([audio] max_size_mb in the configuration)"
         )
 
 
@@ -85,9 +86,8 @@ def _decode_stream(container, stream, max_duration_s: float) -> list[np.ndarray]
                 chunks.append(chunk)
                 total += chunk.size
             if total > limit:
-                raise AudioError(
-                    "too_long", f"the recording is longer than the {max_duration_s / 60:g}-minute limit"
-                )
+                raise AudioError("too_long", f"the recording is longer than the {_span(max_duration_s)} limit "
+                                             "([audio] max_duration_s in the configuration)")
         for out in resampler.resample(None):
             chunks.append(_mono(out))
     except av.error.FFmpegError as exc:
@@ -95,6 +95,10 @@ def _decode_stream(container, stream, max_duration_s: float) -> list[np.ndarray]
             raise AudioError("corrupt", f"the audio data is damaged and could not be decoded ({exc})") from exc
         # Keep what decoded: a truncated tail is common when a phone system drops a call.
     return chunks
+
+
+def _span(seconds: float) -> str:
+    return f"{seconds / 60:g}-minute" if seconds >= 60 else f"{seconds:g}-second"
 
 
 def _dbfs(value: float) -> float:
