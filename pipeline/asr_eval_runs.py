@@ -40,7 +40,8 @@ def configurations(base: TranscriptionConfig, *, models=(), engine=None, prompt=
 
 
 def run_asr_eval(config: Config, *, data_dir: Path | None = None, real_dir: Path | None = None,
-                 echo: Callable[[str], None] = print, **options) -> list[EvalSummary]:
+                 echo: Callable[[str], None] = print, on_summary: Callable[[EvalSummary], None] | None = None,
+                 **options) -> list[EvalSummary]:
     data_sets = [("phone set", Path(data_dir or PHONE_SET))]
     real_dir = real_dir or (REAL_SPEECH if REAL_SPEECH.is_dir() else None)
     if real_dir:
@@ -56,5 +57,6 @@ def run_asr_eval(config: Config, *, data_dir: Path | None = None, real_dir: Path
             summary = evaluate(transcriber, directory, name=f"{label(tc)} | {set_name}")
             echo(format_table([summary]).splitlines()[-1])
             summaries.append(summary)
+            on_summary and on_summary(summary)
         del transcriber
     return summaries

@@ -244,18 +244,18 @@ def eval_group():
 def eval_asr(ctx, data_dir, models, engine, prompt, prompt_mode, beam_size, word_timestamps, cpu_threads,
              compare, openai_checkpoint, real_dir, as_json):
     """WER after normalisation, red-flag term recall and real-time factor of speech to text."""
+    from .asr_eval import format_table
     from .asr_eval_runs import run_asr_eval
+
+    def emit(summary):  # as each configuration finishes: a long comparison shows progress
+        _echo_json({**summary.headline(), "results": [asdict(r) for r in summary.results]})
 
     summaries = run_asr_eval(_config(ctx), data_dir=data_dir, models=models, engine=engine, prompt=prompt,
                              prompt_mode=prompt_mode, beam_size=beam_size, word_timestamps=word_timestamps,
                              cpu_threads=cpu_threads, compare=compare, openai_checkpoint=openai_checkpoint,
-                             real_dir=real_dir, echo=lambda line: click.echo(line, err=True))
-    if as_json:
-        for summary in summaries:
-            _echo_json({**summary.headline(), "results": [asdict(r) for r in summary.results]})
-    else:
-        from .asr_eval import format_table
-
+                             real_dir=real_dir, echo=lambda line: click.echo(line, err=True),
+                             on_summary=emit if as_json else None)
+    if not as_json:
         click.echo(format_table(summaries))
 
 

@@ -30,8 +30,9 @@ class TranscriptionConfig:
     compute_type: str = "int8"
     beam_size: int = 5
     language: str = ""  # empty: detect
+    languages: tuple[str, ...] = ("en", "es")  # callers' languages: detection picks among these (empty: any)
     use_domain_prompt: bool = True
-    prompt_file: str = "prompt.txt"  # under rules_dir
+    prompt_file: str = "prompt.txt"  # under rules_dir; prompt.<lang>.txt beside it for other languages
     prompt_mode: str = "initial_prompt"  # or "hotwords" or "both" (hotwords: faster-whisper only)
     word_timestamps: bool = True  # per-word times and probabilities (an extra alignment pass)
     translate_non_english: bool = True

@@ -26,10 +26,14 @@ class Transcriber(Protocol):
     def transcribe(self, samples: np.ndarray) -> Transcript: ...
 
 
-def load_domain_prompt(rules_dir: Path, config: TranscriptionConfig) -> str | None:
+def load_domain_prompt(rules_dir: Path, config: TranscriptionConfig, language: str = "en") -> str | None:
+    """The prompt for English, or `prompt.<language>.txt` beside it for another language (else none:
+    an English prompt pushes Whisper towards English words)."""
     if not config.use_domain_prompt:
         return None
     path = Path(rules_dir) / config.prompt_file
+    if language != "en":
+        path = path.with_name(f"{path.stem}.{language}{path.suffix}")
     if not path.is_file():
         return None
     lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()]
@@ -51,6 +55,16 @@ def segment_confidence(segments) -> float:
     return float(math.exp(float(np.sum(weights * logs) / np.sum(weights))))
 
 
+def pick_language(probabilities: list[tuple[str, float]], allowed: tuple[str, ...]) -> tuple[str, float]:
+    """The most probable language among the practice's callers' languages (all when none are set).
+
+    Phone-band Spanish is often taken for Italian or Portuguese; a practice knows which
+    languages its callers speak.
+    """
+    candidates = [(lang, p) for lang, p in probabilities if not allowed or lang in allowed] or probabilities
+    return max(candidates, key=lambda item: item[1])
+
+
 def joined_text(segments) -> str:
     return " ".join(seg.text.strip() for seg in segments).strip()
 
@@ -69,19 +83,35 @@ class FasterWhisperTranscriber:
         self.model = WhisperModel(
             self.model_path, device="cpu", compute_type=config.compute_type, cpu_threads=config.cpu_threads
         )
-        self.prompt = load_domain_prompt(rules_dir, config)
+        self.rules_dir = rules_dir
+        self.prompts: dict[str, str | None] = {}
         self.name = f"faster-whisper:{config.model}"
 
-    def _run(self, samples: np.ndarray, *, task: str = "transcribe", language: str | None = None):
+    def prompt_for(self, language: str) -> str | None:
+        if language not in self.prompts:
+            self.prompts[language] = load_domain_prompt(self.rules_dir, self.config, language)
+        return self.prompts[language]
+
+    def _language(self, samples: np.ndarray) -> tuple[str, float]:
+        if not self.multilingual:
+            return "en", 1.0
+        if self.config.language:
+            return self.config.language, 1.0
+        _, _, probabilities = self.model.detect_language(samples, vad_filter=self.config.vad_filter)
+        return pick_language(probabilities, tuple(self.config.languages))
+
+    def _run(self, samples: np.ndarray, *, language: str, task: str = "transcribe"):
         transcribing = task == "transcribe"
         mode = self.config.prompt_mode
+        # Translation output is English: the English prompt steers its clinical words.
+        prompt = self.prompt_for(language if transcribing else "en")
         segments, info = self.model.transcribe(
             samples,
-            language=language or (self.config.language or None) if self.multilingual else "en",
+            language=language,
             task=task,
             beam_size=self.config.beam_size,
-            initial_prompt=self.prompt if transcribing and mode in ("initial_prompt", "both") else None,
-            hotwords=self.prompt if transcribing and mode in ("hotwords", "both") else None,
+            initial_prompt=prompt if mode in ("initial_prompt", "both") else None,
+            hotwords=prompt if mode in ("hotwords", "both") else None,
             word_timestamps=transcribing and self.config.word_timestamps,
             vad_filter=self.config.vad_filter,
             condition_on_previous_text=False,
@@ -89,7 +119,8 @@ class FasterWhisperTranscriber:
         return list(segments), info
 
     def transcribe(self, samples: np.ndarray) -> Transcript:
-        segments, info = self._run(samples)
+        language, language_probability = self._language(samples)
+        segments, _ = self._run(samples, language=language)
         words = [
             Word(round(w.start, 2), round(w.end, 2), w.word, round(w.probability, 4))
             for seg in segments
@@ -98,16 +129,16 @@ class FasterWhisperTranscriber:
         text = joined_text(segments)
         transcript = Transcript(
             text=text,
-            language=info.language,
-            language_probability=round(info.language_probability, 4),
+            language=language,
+            language_probability=round(language_probability, 4),
             words=words,
             confidence=round(segment_confidence(segments), 4),
             no_speech_prob=round(max((seg.no_speech_prob for seg in segments), default=1.0), 4),
             engine="faster-whisper",
             model=self.config.model,
         )
-        if self.multilingual and info.language != "en" and text and self.config.translate_non_english:
-            translated, _ = self._run(samples, task="translate", language=info.language)
+        if self.multilingual and language != "en" and text and self.config.translate_non_english:
+            translated, _ = self._run(samples, task="translate", language=language)
             transcript.translation = joined_text(translated)
         return transcript
 

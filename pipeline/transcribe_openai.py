@@ -16,7 +16,7 @@ import numpy as np
 from .config import TranscriptionConfig
 from .model_registry import ModelError
 from .records import Transcript, Word
-from .transcribe import joined_text, load_domain_prompt, segment_confidence
+from .transcribe import joined_text, load_domain_prompt, pick_language, segment_confidence
 
 SAMPLE_RATE = 16000
 INSTALL_HINT = "install the optional engine: pip install 'vmtriage[openai]' (CPU torch)"
@@ -60,8 +60,16 @@ class OpenAIWhisperTranscriber:
         except (RuntimeError, KeyError, OSError) as exc:
             raise ModelError(f"could not load openai-whisper checkpoint {checkpoint!r}: {exc}") from exc
         self.multilingual = self.model.is_multilingual
-        self.prompt = load_domain_prompt(rules_dir, config) if config.prompt_mode != "hotwords" else None
+        self.rules_dir = rules_dir
+        self.prompts: dict[str, str | None] = {}
         self.name = f"openai-whisper:{Path(config.model).name}"
+
+    def prompt_for(self, language: str) -> str | None:
+        if self.config.prompt_mode == "hotwords":  # openai-whisper has no hotwords
+            return None
+        if language not in self.prompts:
+            self.prompts[language] = load_domain_prompt(self.rules_dir, self.config, language)
+        return self.prompts[language]
 
     def _detect_language(self, audio: np.ndarray) -> tuple[str, float]:
         import whisper
@@ -72,8 +80,8 @@ class OpenAIWhisperTranscriber:
             return self.config.language, 1.0
         mel = whisper.log_mel_spectrogram(whisper.pad_or_trim(audio), self.model.dims.n_mels)
         _, probs = self.model.detect_language(mel)
-        language = max(probs, key=probs.get)
-        return language, float(probs[language])
+        language, probability = pick_language(list(probs.items()), tuple(self.config.languages))
+        return language, float(probability)
 
     def _run(self, audio: np.ndarray, *, task: str, language: str) -> list:
         transcribing = task == "transcribe"
@@ -82,7 +90,7 @@ class OpenAIWhisperTranscriber:
             language=language,
             task=task,
             beam_size=self.config.beam_size,
-            initial_prompt=self.prompt if transcribing else None,
+            initial_prompt=self.prompt_for(language if transcribing else "en"),  # translations are English
             word_timestamps=transcribing and self.config.word_timestamps,
             condition_on_previous_text=False,
             fp16=False,
