@@ -18,9 +18,9 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).resolve().parent
-VOICES = ("en-us", "en-us+f3", "en-gb", "en-us+m3", "en-029", "en-us+f2", "en-gb-scotland")
+VOICES = ("en-us", "en-us+f3", "en-gb", "en-us+m3", "en-gb-scotland", "en-us+f2", "en-gb-x-rp")
 RATES = (140, 165, 150, 180, 155, 170)
-NOISES = (0.003, 0.01, 0.02, 0.006, 0.03)
+NOISES = (0.002, 0.004, 0.008, 0.004, 0.015)  # white-noise amplitude: SNR about 30 to 12 dB
 CODECS = (("u-law", "wav"), ("gsm-full-rate", "wav"), ("a-law", "wav"), ("u-law", "wav"))
 
 
