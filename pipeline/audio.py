@@ -137,15 +137,15 @@ def measure(samples: np.ndarray, *, codec: str = "", container: str = "",
 
 
 TONE_FRAME = 512  # 32 ms at 16 kHz
-TONE_SHARE = 0.95  # share of a frame's energy in its two strongest narrow peaks
-TONE_RUN = 5  # frames (160 ms) of the same peaks: a tone, not a voice (pitch and formants move)
+TONE_SHARE = 0.98  # share of a frame's energy in its two strongest narrow peaks
+TONE_RUN = 6  # frames (192 ms) of the same peaks: a tone, not a voice (pitch and formants move)
 
 
 def suppress_tones(samples: np.ndarray) -> np.ndarray:
     """A copy with steady one- or two-frequency tones silenced: dial, busy, ring-back, SIT, fax.
 
     Whisper writes words onto these (often lines of the domain prompt) and the VAD takes some
-    for speech. Speech, even synthetic, never holds the same two narrow peaks for 160 ms.
+    for speech. Speech, even synthetic, rarely holds the same two narrow peaks for 192 ms (espeak's flat vowels sometimes do).
     """
     n = TONE_FRAME
     count = samples.size // n

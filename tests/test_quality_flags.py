@@ -78,7 +78,8 @@ def test_stock_phrase_over_silence_is_flagged_as_hallucination(processor):
 
 def test_looping_transcript_is_flagged_as_hallucination(processor):
     transcript = check(processor, FIXTURES / "clips" / "repeat_loop.wav")
-    assert any(r.startswith("hallucination: the transcript repeats") for r in transcript.listen_reasons)
+    assert any(r.startswith("hallucination: the transcript repeats") for r in transcript.listen_reasons), (
+        transcript.text[:300], transcript.listen_reasons)
 
 
 def test_unintelligible_speech_is_flagged_low_confidence(processor, tmp_path):
