@@ -145,7 +145,8 @@ def suppress_tones(samples: np.ndarray) -> np.ndarray:
     """A copy with steady one- or two-frequency tones silenced: dial, busy, ring-back, SIT, fax.
 
     Whisper writes words onto these (often lines of the domain prompt) and the VAD takes some
-    for speech. Speech, even synthetic, rarely holds the same two narrow peaks for 192 ms (espeak's flat vowels sometimes do).
+    for speech. Speech rarely holds the same two narrow peaks for 192 ms (espeak's flat vowels
+    sometimes do).
     """
     n = TONE_FRAME
     count = samples.size // n
