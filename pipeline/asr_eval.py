@@ -93,6 +93,7 @@ class FileResult:
     elapsed_s: float
     confidence: float
     needs_listen_hint: bool
+    cpu_s: float = 0.0  # CPU time of all threads: unlike wall time, not inflated by other busy programs
 
 
 @dataclass
@@ -106,11 +107,13 @@ class EvalSummary:
     audio_s: float
     elapsed_s: float
     results: list[FileResult]
+    cpu_rtf: float = 0.0
 
     def headline(self) -> dict:
         return {"name": self.name, "files": self.files, "wer": round(self.wer, 4),
                 "term_recall": None if self.term_recall is None else round(self.term_recall, 4),
-                "terms": self.terms, "rtf": round(self.rtf, 3), "audio_s": round(self.audio_s, 1)}
+                "terms": self.terms, "rtf": round(self.rtf, 3), "cpu_rtf": round(self.cpu_rtf, 3),
+                "audio_s": round(self.audio_s, 1)}
 
 
 def load_references(data_dir: Path) -> list[Reference]:
@@ -146,11 +149,11 @@ def load_samples(data_dir: Path, name: str) -> np.ndarray:
 def evaluate(transcriber: Transcriber, data_dir: Path, name: str = "") -> EvalSummary:
     results = []
     for ref in load_references(data_dir):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         samples = load_samples(data_dir, ref.file)
         audio_stage.measure(samples)  # the per-message measures (VAD included) count toward the cost
         transcript = transcriber.transcribe(samples)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         hypothesis = transcript.triage_text if transcript.language != "en" else transcript.text
         reference, hyp = normalise(ref.reference), normalise(hypothesis)
         results.append(FileResult(
@@ -158,7 +161,7 @@ def evaluate(transcriber: Transcriber, data_dir: Path, name: str = "") -> EvalSu
             wer=jiwer.wer(reference, hyp) if hyp else 1.0,
             terms=ref.terms, missed_terms=[t for t in ref.terms if not term_found(t, hypothesis)],
             audio_s=samples.size / audio_stage.SAMPLE_RATE, elapsed_s=elapsed,
-            confidence=transcript.confidence, needs_listen_hint=transcript.confidence < 0.55,
+            confidence=transcript.confidence, needs_listen_hint=transcript.confidence < 0.55, cpu_s=cpu,
         ))
     return summarise(name or transcriber.name, results)
 
@@ -174,12 +177,13 @@ def summarise(name: str, results: list[FileResult]) -> EvalSummary:
         name=name, files=len(results), wer=jiwer.wer(refs, hyps) if results else 0.0,
         term_recall=(terms - missed) / terms if terms else None, terms=terms,
         rtf=elapsed / audio_s if audio_s else 0.0, audio_s=audio_s, elapsed_s=elapsed, results=results,
+        cpu_rtf=sum(r.cpu_s for r in results) / audio_s if audio_s else 0.0,
     )
 
 
 def format_table(summaries: list[EvalSummary]) -> str:
-    lines = [f"{'configuration':<44} {'files':>5} {'WER':>7} {'term recall':>12} {'RTF':>6}"]
+    lines = [f"{'configuration':<44} {'files':>5} {'WER':>7} {'term recall':>12} {'RTF':>6} {'CPU-s/s':>7}"]
     for s in summaries:
         recall = "-" if s.term_recall is None else f"{s.term_recall:.1%} ({s.terms})"
-        lines.append(f"{s.name:<44} {s.files:>5} {s.wer:>7.1%} {recall:>12} {s.rtf:>6.3f}")
+        lines.append(f"{s.name:<44} {s.files:>5} {s.wer:>7.1%} {recall:>12} {s.rtf:>6.3f} {s.cpu_rtf:>7.3f}")
     return "\n".join(lines)
