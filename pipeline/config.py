@@ -35,6 +35,7 @@ class TranscriptionConfig:
     prompt_file: str = "prompt.txt"  # under rules_dir; prompt.<lang>.txt beside it for other languages
     prompt_mode: str = "initial_prompt"  # or "hotwords" or "both" (hotwords: faster-whisper only)
     word_timestamps: bool = True  # per-word times and probabilities (an extra alignment pass)
+    hallucination_silence_threshold: float = 0.0  # s; >0 skips silences this long around suspect text
     translate_non_english: bool = True
     cpu_threads: int = 0  # 0: let CTranslate2 decide
     vad_filter: bool = True

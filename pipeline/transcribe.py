@@ -115,6 +115,7 @@ class FasterWhisperTranscriber:
             word_timestamps=transcribing and self.config.word_timestamps,
             vad_filter=self.config.vad_filter,
             condition_on_previous_text=False,
+            hallucination_silence_threshold=self.config.hallucination_silence_threshold or None,
         )
         return list(segments), info
 

@@ -93,6 +93,7 @@ class OpenAIWhisperTranscriber:
             initial_prompt=self.prompt_for(language if transcribing else "en"),  # translations are English
             word_timestamps=transcribing and self.config.word_timestamps,
             condition_on_previous_text=False,
+            hallucination_silence_threshold=self.config.hallucination_silence_threshold or None,
             fp16=False,
             verbose=None,
         )
