@@ -219,12 +219,16 @@ def callback(ctx, message_id, outcome, note, user):
     click.echo(f"#{message_id}: {outcome}; " + ("closed" if row["status"] == "closed" else f"next due {row['due_at']}"))
 
 
-@main.group(name="eval")
-def eval_group():
-    """Measure quality: `eval asr` (speech to text)."""
+def _eval_commands() -> click.Group:
+    """The `eval` group: `eval asr` joins it wherever it is defined (other quality commands share it)."""
+    group = main.commands.get("eval")
+    if group is None:
+        group = click.Group("eval", help="Measure quality on labelled data.")
+        main.add_command(group)
+    return group
 
 
-@eval_group.command("asr")
+@_eval_commands().command("asr")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Audio files + references.tsv (file, reference[, terms]); default: the project's phone set.")
 @click.option("--model", "models", multiple=True, help="Model name or path (repeatable; default from config).")
