@@ -37,7 +37,8 @@ def check_size(path: Path, max_size_mb: float) -> None:
         raise AudioError("empty", "the file is empty (0 bytes): nothing was recorded or the copy failed")
     if size > max_size_mb * 1024 * 1024:
         raise AudioError(
-            "too_large", f"the file is {size / 1048576:.1f} MB, over the {max_size_mb:g} MB limit"
+            "too_large", f"the file is {size / 1048576:.1f} MB, over the {max_size_mb:g} MB limit "
+            "([audio] max_size_mb in the configuration)"
         )
 
 
@@ -63,13 +64,20 @@ def decode(path: str | Path, *, max_duration_s: float = 600.0, max_size_mb: floa
     samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
     if samples.size < SAMPLE_RATE // 10:
         raise AudioError("truncated", "the recording holds less than 0.1 s of audio: it is empty or cut off")
+    voice = suppress_tones(samples)
     info = measure(samples, codec=codec, container=container.format.name,
-                   source_rate=source_rate, source_channels=source_channels)
-    return DecodedAudio(samples=samples, info=info)
+                   source_rate=source_rate, source_channels=source_channels, voice=voice)
+    return DecodedAudio(samples=voice, info=info)
+
+
+def _mono(frame) -> np.ndarray:
+    """The average of the channels. FFmpeg's own down-mix adds them at -3 dB each, which pushes
+    identical channels 3 dB over full scale (false clipping, louder than the source)."""
+    return frame.to_ndarray().mean(axis=0, dtype=np.float32)
 
 
 def _decode_stream(container, stream, max_duration_s: float) -> list[np.ndarray]:
-    resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+    resampler = av.AudioResampler(format="fltp", rate=SAMPLE_RATE)  # keep the channels; average below
     chunks: list[np.ndarray] = []
     total = 0
     limit = int(max_duration_s * SAMPLE_RATE)
@@ -77,15 +85,14 @@ def _decode_stream(container, stream, max_duration_s: float) -> list[np.ndarray]
         for frame in container.decode(stream):
             frame.pts = None
             for out in resampler.resample(frame):
-                chunk = out.to_ndarray().reshape(-1).astype(np.float32, copy=False)
+                chunk = _mono(out)
                 chunks.append(chunk)
                 total += chunk.size
             if total > limit:
-                raise AudioError(
-                    "too_long", f"the recording is longer than the {max_duration_s / 60:g}-minute limit"
-                )
+                raise AudioError("too_long", f"the recording is longer than the {_span(max_duration_s)} limit "
+                                             "([audio] max_duration_s in the configuration)")
         for out in resampler.resample(None):
-            chunks.append(out.to_ndarray().reshape(-1).astype(np.float32, copy=False))
+            chunks.append(_mono(out))
     except av.error.FFmpegError as exc:
         if total < SAMPLE_RATE // 10:
             raise AudioError("corrupt", f"the audio data is damaged and could not be decoded ({exc})") from exc
@@ -93,18 +100,26 @@ def _decode_stream(container, stream, max_duration_s: float) -> list[np.ndarray]
     return chunks
 
 
+def _span(seconds: float) -> str:
+    return f"{seconds / 60:g}-minute" if seconds >= 60 else f"{seconds:g}-second"
+
+
 def _dbfs(value: float) -> float:
     return float(20 * np.log10(max(value, SILENCE_FLOOR)))
 
 
 def measure(samples: np.ndarray, *, codec: str = "", container: str = "",
-            source_rate: int = SAMPLE_RATE, source_channels: int = 1) -> AudioInfo:
-    """Loudness, peak, clipping, silence at the ends and share of speech (Silero VAD)."""
+            source_rate: int = SAMPLE_RATE, source_channels: int = 1, voice: np.ndarray | None = None) -> AudioInfo:
+    """Loudness, peak, clipping, silence at the ends and share of speech (Silero VAD).
+
+    Level and clipping are measured on the recording as it came; speech on `voice`, the recording
+    with phone tones removed (computed here when not given).
+    """
     duration = samples.size / SAMPLE_RATE
     rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64)))) if samples.size else 0.0
     peak = float(np.max(np.abs(samples))) if samples.size else 0.0
     clipped = float(np.mean(np.abs(samples) >= CLIP_LEVEL)) if samples.size else 0.0
-    spans = speech_spans(samples)
+    spans = speech_spans(suppress_tones(samples) if voice is None else voice)
     speech = sum(end - start for start, end in spans)
     leading = spans[0][0] if spans else duration
     trailing = duration - spans[-1][1] if spans else duration
@@ -121,6 +136,59 @@ def measure(samples: np.ndarray, *, codec: str = "", container: str = "",
         trailing_silence_s=round(max(trailing, 0.0), 3),
         speech_share=round(speech / duration, 4) if duration else 0.0,
     )
+
+
+TONE_FRAME = 512  # 32 ms at 16 kHz
+TONE_SHARE = 0.98  # share of a frame's energy in its two strongest narrow peaks
+TONE_RUN = 6  # frames (192 ms) of the same peaks: a tone, not a voice (pitch and formants move)
+
+
+def suppress_tones(samples: np.ndarray) -> np.ndarray:
+    """A copy with steady one- or two-frequency tones silenced: dial, busy, ring-back, SIT, fax.
+
+    Whisper writes words onto these (often lines of the domain prompt) and the VAD takes some
+    for speech. Speech rarely holds the same two narrow peaks for 192 ms (espeak's flat vowels
+    sometimes do).
+    """
+    n = TONE_FRAME
+    count = samples.size // n
+    if count < TONE_RUN:
+        return samples
+    frames = samples[: count * n].reshape(count, n)
+    power = np.abs(np.fft.rfft(frames * np.hanning(n), axis=1)) ** 2
+    total = power.sum(axis=1) + 1e-12
+    rows = np.arange(count)
+    rest = power.copy()
+    peak_energy = np.zeros(count)
+    peaks = []
+    for _ in range(2):
+        top = rest.argmax(axis=1)
+        peaks.append(top)
+        for offset in range(-2, 3):  # the main lobe of a windowed sinusoid
+            idx = np.clip(top + offset, 0, power.shape[1] - 1)
+            peak_energy += rest[rows, idx]
+            rest[rows, idx] = 0.0
+    tonal = peak_energy / total > TONE_SHARE
+    low, high = np.minimum(*peaks), np.maximum(*peaks)
+    same = np.zeros(count, dtype=bool)
+    same[1:] = (np.abs(np.diff(low)) <= 1) & (np.abs(np.diff(high)) <= 1)
+    mask = np.zeros(count, dtype=bool)
+    start = 0
+    while start < count:
+        if not tonal[start]:
+            start += 1
+            continue
+        end = start + 1
+        while end < count and tonal[end] and same[end]:
+            end += 1
+        if end - start >= TONE_RUN:
+            mask[start:end] = True
+        start = end
+    if not mask.any():
+        return samples
+    out = samples.copy()
+    out[: count * n].reshape(count, n)[mask] = 0.0
+    return out
 
 
 def speech_spans(samples: np.ndarray) -> list[tuple[float, float]]:

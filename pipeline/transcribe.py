@@ -1,7 +1,8 @@
 """Speech to text behind one `Transcriber` interface.
 
-The default engine is faster-whisper (CTranslate2, int8 on CPU). The model is loaded once per
-`Transcriber` and kept warm; callers reuse one instance per worker.
+Two engines: faster-whisper (default; CTranslate2, int8 on CPU) and openai-whisper (optional extra
+`[openai]`, in transcribe_openai.py). A model is loaded once per `Transcriber` and kept warm;
+callers reuse one instance per worker.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from .config import TranscriptionConfig
 from .model_registry import resolve_model
 from .records import Transcript, Word
 
+PROMPT_MODES = ("initial_prompt", "hotwords", "both")
+
 
 class Transcriber(Protocol):
     name: str
@@ -23,10 +26,14 @@ class Transcriber(Protocol):
     def transcribe(self, samples: np.ndarray) -> Transcript: ...
 
 
-def load_domain_prompt(rules_dir: Path, config: TranscriptionConfig) -> str | None:
+def load_domain_prompt(rules_dir: Path, config: TranscriptionConfig, language: str = "en") -> str | None:
+    """The prompt for English, or `prompt.<language>.txt` beside it for another language (else none:
+    an English prompt pushes Whisper towards English words)."""
     if not config.use_domain_prompt:
         return None
     path = Path(rules_dir) / config.prompt_file
+    if language != "en":
+        path = path.with_name(f"{path.stem}.{language}{path.suffix}")
     if not path.is_file():
         return None
     lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()]
@@ -48,60 +55,100 @@ def segment_confidence(segments) -> float:
     return float(math.exp(float(np.sum(weights * logs) / np.sum(weights))))
 
 
+def pick_language(probabilities: list[tuple[str, float]], allowed: tuple[str, ...]) -> tuple[str, float]:
+    """The most probable language among the practice's callers' languages (all when none are set).
+
+    Phone-band Spanish is often taken for Italian or Portuguese; a practice knows which
+    languages its callers speak.
+    """
+    candidates = [(lang, p) for lang, p in probabilities if not allowed or lang in allowed] or probabilities
+    return max(candidates, key=lambda item: item[1])
+
+
+def joined_text(segments) -> str:
+    return " ".join(seg.text.strip() for seg in segments).strip()
+
+
 class FasterWhisperTranscriber:
     """faster-whisper on CPU; one loaded model, reused for every message."""
 
     def __init__(self, config: TranscriptionConfig, rules_dir: Path):
         from faster_whisper import WhisperModel
 
+        if config.prompt_mode not in PROMPT_MODES:
+            raise ValueError(f"prompt_mode {config.prompt_mode!r}: use one of {PROMPT_MODES}")
         self.config = config
         self.model_path, self.spec = resolve_model(config.model, allow_download=config.allow_download)
         self.multilingual = self.spec.multilingual if self.spec else not config.model.endswith(".en")
         self.model = WhisperModel(
             self.model_path, device="cpu", compute_type=config.compute_type, cpu_threads=config.cpu_threads
         )
-        self.prompt = load_domain_prompt(rules_dir, config)
+        self.rules_dir = rules_dir
+        self.prompts: dict[str, str | None] = {}
         self.name = f"faster-whisper:{config.model}"
 
-    def _run(self, samples: np.ndarray, *, task: str = "transcribe", language: str | None = None):
+    def prompt_for(self, language: str) -> str | None:
+        if language not in self.prompts:
+            self.prompts[language] = load_domain_prompt(self.rules_dir, self.config, language)
+        return self.prompts[language]
+
+    def _language(self, samples: np.ndarray) -> tuple[str, float]:
+        if not self.multilingual:
+            return "en", 1.0
+        if self.config.language:
+            return self.config.language, 1.0
+        _, _, probabilities = self.model.detect_language(samples, vad_filter=self.config.vad_filter)
+        return pick_language(probabilities, tuple(self.config.languages))
+
+    def _run(self, samples: np.ndarray, *, language: str, task: str = "transcribe"):
+        transcribing = task == "transcribe"
+        mode = self.config.prompt_mode
+        # Translation output is English: the English prompt steers its clinical words.
+        prompt = self.prompt_for(language if transcribing else "en")
         segments, info = self.model.transcribe(
             samples,
-            language=language or (self.config.language or None) if self.multilingual else "en",
+            language=language,
             task=task,
             beam_size=self.config.beam_size,
-            initial_prompt=self.prompt if task == "transcribe" else None,
-            word_timestamps=task == "transcribe",
+            initial_prompt=prompt if mode in ("initial_prompt", "both") else None,
+            hotwords=prompt if mode in ("hotwords", "both") else None,
+            word_timestamps=transcribing and self.config.word_timestamps,
             vad_filter=self.config.vad_filter,
             condition_on_previous_text=False,
+            hallucination_silence_threshold=self.config.hallucination_silence_threshold or None,
         )
         return list(segments), info
 
     def transcribe(self, samples: np.ndarray) -> Transcript:
-        segments, info = self._run(samples)
+        language, language_probability = self._language(samples)
+        segments, _ = self._run(samples, language=language)
         words = [
             Word(round(w.start, 2), round(w.end, 2), w.word, round(w.probability, 4))
             for seg in segments
             for w in (seg.words or [])
         ]
-        text = " ".join(seg.text.strip() for seg in segments).strip()
-        no_speech = max((seg.no_speech_prob for seg in segments), default=1.0)
+        text = joined_text(segments)
         transcript = Transcript(
             text=text,
-            language=info.language,
-            language_probability=round(info.language_probability, 4),
+            language=language,
+            language_probability=round(language_probability, 4),
             words=words,
             confidence=round(segment_confidence(segments), 4),
-            no_speech_prob=round(no_speech, 4),
+            no_speech_prob=round(max((seg.no_speech_prob for seg in segments), default=1.0), 4),
             engine="faster-whisper",
             model=self.config.model,
         )
-        if self.multilingual and info.language != "en" and text and self.config.translate_non_english:
-            translated, _ = self._run(samples, task="translate", language=info.language)
-            transcript.translation = " ".join(s.text.strip() for s in translated).strip()
+        if self.multilingual and language != "en" and text and self.config.translate_non_english:
+            translated, _ = self._run(samples, task="translate", language=language)
+            transcript.translation = joined_text(translated)
         return transcript
 
 
 def build_transcriber(config: TranscriptionConfig, rules_dir: Path) -> Transcriber:
     if config.engine == "faster-whisper":
         return FasterWhisperTranscriber(config, rules_dir)
-    raise ValueError(f"unknown transcription engine {config.engine!r}; use 'faster-whisper'")
+    if config.engine == "openai-whisper":
+        from .transcribe_openai import OpenAIWhisperTranscriber
+
+        return OpenAIWhisperTranscriber(config, rules_dir)
+    raise ValueError(f"unknown transcription engine {config.engine!r}; use 'faster-whisper' or 'openai-whisper'")

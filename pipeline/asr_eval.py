@@ -1,0 +1,189 @@
+"""ASR evaluation: word error rate after normalisation and recall of clinical red-flag terms.
+
+A data folder holds audio files and `references.tsv` (columns `file`, `reference`, optional
+`terms` separated by `|`). A file name may end in `#left` or `#right` to pick one channel of a
+stereo recording. The real-time factor counts everything a message costs: decoding, the audio
+measures (VAD included) and transcription.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jiwer
+import numpy as np
+
+from . import audio as audio_stage
+from .transcribe import Transcriber
+
+DIGITS = "zero one two three four five six seven eight nine".split()
+TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+NUMBER_WORDS = set(DIGITS + TEENS + TENS[2:] + ["hundred", "thousand", "oh", "point"])
+SPELLINGS = {"dr": "doctor", "mr": "mister", "mrs": "missus", "ok": "okay", "lightheaded": "light headed",
+             "nosebleed": "nose bleed", "e-mail": "email", "cannot": "can not"}
+CONTRACTIONS = {"i'm": "i am", "i've": "i have", "i'll": "i will", "it's": "it is", "he's": "he is",
+                "she's": "she is", "that's": "that is", "we're": "we are", "they're": "they are",
+                "you're": "you are", "don't": "do not", "doesn't": "does not", "didn't": "did not",
+                "can't": "can not", "won't": "will not", "isn't": "is not",
+                "wasn't": "was not", "haven't": "have not", "let's": "let us"}
+
+
+def number_words(token: str) -> str:
+    """Digits as a caller says them: cardinals up to 9999, longer runs (phone numbers) digit by digit."""
+    n = int(token)
+    if len(token) > 4 or token.startswith("0") and len(token) > 1:
+        return " ".join(DIGITS[int(d)] for d in token)
+    if n < 10:
+        return DIGITS[n]
+    if n < 20:
+        return TEENS[n - 10]
+    if n < 100:
+        return TENS[n // 10] + ("" if n % 10 == 0 else " " + DIGITS[n % 10])
+    if n < 1000:
+        return DIGITS[n // 100] + " hundred" + ("" if n % 100 == 0 else " " + number_words(str(n % 100)))
+    return number_words(str(n // 1000)) + " thousand" + ("" if n % 1000 == 0 else " " + number_words(str(n % 1000)))
+
+
+def normalise(text: str) -> str:
+    """Lower case, no punctuation, numbers as words, common spellings unified."""
+    text = text.lower().replace("’", "'").replace("%", " percent")
+    text = re.sub(r"[a-z]+'[a-z]+", lambda m: CONTRACTIONS.get(m.group(), m.group()), text)
+    text = re.sub(r"\d+(?:-\d+)+", lambda m: " ".join(DIGITS[int(d)] for d in re.sub(r"\D", "", m.group())), text)
+    text = re.sub(r"(\d),(\d{3})", r"\1\2", text)
+    text = re.sub(r"(\d)\.(\d)", r"\1 point \2", text)
+    text = re.sub(r"\d+", lambda m: f" {number_words(m.group())} ", text)
+    text = re.sub(r"'s\b", "s", text)
+    text = re.sub(r"n't\b", "nt", text)
+    text = re.sub(r"[^\w\s]", " ", text)
+    words = " ".join(SPELLINGS.get(w, w) for w in text.split()).split()
+    out = []
+    for i, word in enumerate(words):
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if word == "and" and out and out[-1] == "hundred" and following in NUMBER_WORDS:
+            continue  # "one hundred and two" == "102"
+        out.append(word)
+    return " ".join(out)
+
+
+def term_found(term: str, hypothesis: str) -> bool:
+    return f" {normalise(term)} " in f" {normalise(hypothesis)} "
+
+
+@dataclass
+class Reference:
+    file: str
+    reference: str
+    terms: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FileResult:
+    file: str
+    reference: str
+    hypothesis: str
+    wer: float
+    terms: list[str]
+    missed_terms: list[str]
+    audio_s: float
+    elapsed_s: float
+    confidence: float
+    needs_listen_hint: bool
+    cpu_s: float = 0.0  # CPU time of all threads: unlike wall time, not inflated by other busy programs
+
+
+@dataclass
+class EvalSummary:
+    name: str
+    files: int
+    wer: float
+    term_recall: float | None
+    terms: int
+    rtf: float
+    audio_s: float
+    elapsed_s: float
+    results: list[FileResult]
+    cpu_rtf: float = 0.0
+
+    def headline(self) -> dict:
+        return {"name": self.name, "files": self.files, "wer": round(self.wer, 4),
+                "term_recall": None if self.term_recall is None else round(self.term_recall, 4),
+                "terms": self.terms, "rtf": round(self.rtf, 3), "cpu_rtf": round(self.cpu_rtf, 3),
+                "audio_s": round(self.audio_s, 1)}
+
+
+def load_references(data_dir: Path) -> list[Reference]:
+    path = Path(data_dir) / "references.tsv"
+    if not path.is_file():
+        path = Path(data_dir) / "transcripts.tsv"
+    if not path.is_file():
+        raise FileNotFoundError(f"{data_dir} has no references.tsv (columns: file, reference[, terms])")
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    return [Reference(r["file"], r["reference"], [t for t in (r.get("terms") or "").split("|") if t])
+            for r in rows]
+
+
+def load_samples(data_dir: Path, name: str) -> np.ndarray:
+    """16 kHz mono samples of a file, or one channel of it for `name#left` / `name#right`."""
+    file, _, side = name.partition("#")
+    path = Path(data_dir) / file
+    if not side:
+        return audio_stage.decode(path).samples
+    import av
+
+    resampler = av.AudioResampler(format="fltp", layout="stereo", rate=audio_stage.SAMPLE_RATE)
+    chunks = []
+    with av.open(str(path)) as container:
+        for frame in container.decode(audio=0):
+            frame.pts = None
+            chunks += [out.to_ndarray() for out in resampler.resample(frame)]
+    chunks += [out.to_ndarray() for out in resampler.resample(None)]
+    return np.concatenate(chunks, axis=1)[0 if side == "left" else 1].astype(np.float32)
+
+
+def evaluate(transcriber: Transcriber, data_dir: Path, name: str = "") -> EvalSummary:
+    results = []
+    for ref in load_references(data_dir):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        samples = load_samples(data_dir, ref.file)
+        audio_stage.measure(samples)  # the per-message measures (VAD included) count toward the cost
+        transcript = transcriber.transcribe(samples)
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        hypothesis = transcript.triage_text if transcript.language != "en" else transcript.text
+        reference, hyp = normalise(ref.reference), normalise(hypothesis)
+        results.append(FileResult(
+            file=ref.file, reference=ref.reference, hypothesis=hypothesis,
+            wer=jiwer.wer(reference, hyp) if hyp else 1.0,
+            terms=ref.terms, missed_terms=[t for t in ref.terms if not term_found(t, hypothesis)],
+            audio_s=samples.size / audio_stage.SAMPLE_RATE, elapsed_s=elapsed,
+            confidence=transcript.confidence, needs_listen_hint=transcript.confidence < 0.55, cpu_s=cpu,
+        ))
+    return summarise(name or transcriber.name, results)
+
+
+def summarise(name: str, results: list[FileResult]) -> EvalSummary:
+    refs = [normalise(r.reference) for r in results]
+    hyps = [normalise(r.hypothesis) for r in results]
+    terms = sum(len(r.terms) for r in results)
+    missed = sum(len(r.missed_terms) for r in results)
+    audio_s = sum(r.audio_s for r in results)
+    elapsed = sum(r.elapsed_s for r in results)
+    return EvalSummary(
+        name=name, files=len(results), wer=jiwer.wer(refs, hyps) if results else 0.0,
+        term_recall=(terms - missed) / terms if terms else None, terms=terms,
+        rtf=elapsed / audio_s if audio_s else 0.0, audio_s=audio_s, elapsed_s=elapsed, results=results,
+        cpu_rtf=sum(r.cpu_s for r in results) / audio_s if audio_s else 0.0,
+    )
+
+
+def format_table(summaries: list[EvalSummary]) -> str:
+    lines = [f"{'configuration':<44} {'files':>5} {'WER':>7} {'term recall':>12} {'RTF':>6} {'CPU-s/s':>7}"]
+    for s in summaries:
+        recall = "-" if s.term_recall is None else f"{s.term_recall:.1%} ({s.terms})"
+        lines.append(f"{s.name:<44} {s.files:>5} {s.wer:>7.1%} {recall:>12} {s.rtf:>6.3f} {s.cpu_rtf:>7.3f}")
+    return "\n".join(lines)

@@ -1,0 +1,73 @@
+"""ASR evaluation: normalisation, term recall, references, and the `vmtriage eval asr` command."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.asr_eval import FileResult, load_references, load_samples, normalise, summarise, term_found
+from pipeline.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PHONE_SET = Path(__file__).parent / "data" / "asr"
+
+
+def test_numbers_are_compared_as_spoken():
+    assert normalise("A fever of 102.") == normalise("a fever of one hundred and two")
+    assert normalise("over 400") == normalise("over four hundred")
+
+
+def test_phone_numbers_are_compared_digit_by_digit():
+    assert normalise("call 555-212-0199") == "call five five five two one two zero one nine nine"
+
+
+def test_case_punctuation_and_contractions_do_not_count_as_errors():
+    assert normalise("Hi, I'm Dr. Patel's patient; I can't breathe!") == normalise(
+        "hi I am doctor patels patient I can not breathe")
+
+
+def test_a_term_is_found_only_as_whole_words():
+    assert term_found("stroke", "I think she is having a stroke.")
+    assert not term_found("stroke", "she had strokes of luck")
+    assert not term_found("short of breath", "ideal short on breath")
+
+
+def test_term_recall_and_corpus_wer():
+    results = [FileResult("a", "chest pain now", "chest pain now", 0.0, ["chest pain"], [], 3.0, 0.3, 0.9, False),
+               FileResult("b", "my incision is bleeding", "my decision is leading", 0.5, ["incision", "bleeding"],
+                          ["incision", "bleeding"], 3.0, 0.3, 0.9, False)]
+    summary = summarise("x", results)
+    assert summary.wer == pytest.approx(2 / 7)
+    assert summary.term_recall == pytest.approx(1 / 3)
+    assert summary.rtf == pytest.approx(0.1)
+
+
+def test_phone_set_has_at_least_30_voicemails_with_red_flag_terms():
+    references = load_references(PHONE_SET)
+    assert len(references) >= 30
+    assert all((PHONE_SET / r.file).is_file() and r.terms for r in references)
+    assert all(term_found(t, r.reference) for r in references for t in r.terms)  # terms are in what was said
+
+
+def test_one_channel_of_a_stereo_file_can_be_evaluated():
+    left = load_samples(FIXTURES / "formats", "stereo.wav#left")
+    right = load_samples(FIXTURES / "formats", "stereo.wav#right")
+    assert abs(left).max() > 0.1 and abs(right).max() < 0.01
+
+
+@pytest.mark.slow
+def test_eval_asr_command_reports_wer_and_term_recall(tmp_path):
+    shutil.copy(FIXTURES / "voicemails" / "chest_pain.wav", tmp_path / "chest_pain.wav")
+    (tmp_path / "references.tsv").write_text(
+        "file\treference\tterms\nchest_pain.wav\tHello, this is Robert Smith. I have had chest pain since this "
+        "morning and my chest feels tight. I am having trouble breathing. Please call me back right away."
+        "\tchest pain|trouble breathing\n")
+    result = CliRunner().invoke(main, ["eval", "asr", "--data", str(tmp_path), "--model", "tiny.en", "--json",
+                                       "--real", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    first = json.loads(result.stdout.splitlines()[0])
+    assert first["files"] == 1 and 0.0 <= first["wer"] < 0.5 and first["term_recall"] is not None
