@@ -23,7 +23,7 @@ test: setup
 	$(BIN)/python -m pytest -q
 
 lint: setup
-	$(BIN)/ruff check pipeline tests
+	$(BIN)/ruff check pipeline tests tools models docs
 
 bench: setup
 	$(BIN)/vmtriage bench $(BENCH_ARGS)

@@ -165,7 +165,7 @@ def medication_urgent(rng):
         f"I take {thin} and there's blood in my urine",
         f"I'm on {thin} and I have black stools",
         f"I'm on {thin} and my gums won't stop bleeding",
-        f"ever since they increased my dose I'm so dizzy I fell",
+        "ever since they increased my dose I'm so dizzy I fell",
         f"I think I'm having an allergic reaction to {med}, I have a rash everywhere",
     ]), ""
 
