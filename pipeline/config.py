@@ -51,11 +51,14 @@ class AudioConfig:
 
 @dataclass(frozen=True)
 class IngestConfig:
-    stable_seconds: float = 3.0  # size and mtime unchanged this long = the copy is complete
-    sidecar_wait_seconds: float = 2.0  # after that, wait this long for a phone-system sidecar
+    # Size and mtime unchanged this long, and no process holding the file open for writing, means the
+    # copy is complete. Every second here is a second before an emergency can be listed.
+    stable_seconds: float = 1.5
+    # Then wait this long for a phone-system sidecar; one that comes later is still joined (and audited).
+    sidecar_wait_seconds: float = 0.5
     sidecar_orphan_minutes: float = 60.0  # a sidecar without its recording this long is quarantined
     rescan_seconds: float = 60.0  # full inbox rescan, a safety net for missed events
-    poll_seconds: float = 0.25
+    poll_seconds: float = 0.1
     keep_originals: bool = False
     workers: int = 1  # each loads its own Whisper model; 1 suits 2 cores (CTranslate2 uses both)
     max_attempts: int = 3

@@ -7,7 +7,6 @@ or tampered file is a `ModelError` that names the fix, never a silent load.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 import shutil
@@ -16,6 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .hashing import sha256_file
 from .paths import MODELS_DIR
 
 SUPPORT_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
@@ -69,12 +69,6 @@ def model_cache_dir() -> Path:
     return Path(override) if override else Path(sys.prefix) / "share" / "vmtriage-models"
 
 
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _package_dir(module: str, spec: ModelSpec) -> Path:

@@ -7,7 +7,6 @@ storing it is the caller's job.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -33,12 +32,6 @@ class ProcessedMessage:
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def surface_unclear(triage: TriageResult, transcript: Transcript) -> TriageResult:

@@ -69,6 +69,20 @@ def joined_text(segments) -> str:
     return " ".join(seg.text.strip() for seg in segments).strip()
 
 
+def assemble_transcript(segments, words: list[Word], language: str, language_probability: float, *,
+                        engine: str, model: str) -> Transcript:
+    """The engine-independent record of one transcription (both engines' segments look alike)."""
+    return Transcript(
+        text=joined_text(segments),
+        language=language,
+        language_probability=round(language_probability, 4),
+        words=words,
+        confidence=round(segment_confidence(segments), 4),
+        no_speech_prob=round(max((seg.no_speech_prob for seg in segments), default=1.0), 4),
+        engine=engine,
+        model=model,
+    )
+
 class FasterWhisperTranscriber:
     """faster-whisper on CPU; one loaded model, reused for every message."""
 
@@ -127,17 +141,9 @@ class FasterWhisperTranscriber:
             for seg in segments
             for w in (seg.words or [])
         ]
-        text = joined_text(segments)
-        transcript = Transcript(
-            text=text,
-            language=language,
-            language_probability=round(language_probability, 4),
-            words=words,
-            confidence=round(segment_confidence(segments), 4),
-            no_speech_prob=round(max((seg.no_speech_prob for seg in segments), default=1.0), 4),
-            engine="faster-whisper",
-            model=self.config.model,
-        )
+        transcript = assemble_transcript(segments, words, language, language_probability,
+                                         engine="faster-whisper", model=self.config.model)
+        text = transcript.text
         if self.multilingual and language != "en" and text and self.config.translate_non_english:
             translated, _ = self._run(samples, task="translate", language=language)
             transcript.translation = joined_text(translated)

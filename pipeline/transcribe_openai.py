@@ -16,7 +16,7 @@ import numpy as np
 from .config import TranscriptionConfig
 from .model_registry import ModelError
 from .records import Transcript, Word
-from .transcribe import joined_text, load_domain_prompt, pick_language, segment_confidence
+from .transcribe import assemble_transcript, joined_text, load_domain_prompt, pick_language
 
 SAMPLE_RATE = 16000
 INSTALL_HINT = "install the optional engine: pip install 'vmtriage[openai]' (CPU torch)"
@@ -113,17 +113,9 @@ class OpenAIWhisperTranscriber:
             for seg in segments
             for w in (getattr(seg, "words", None) or [])
         ]
-        text = joined_text(segments)
-        transcript = Transcript(
-            text=text,
-            language=language,
-            language_probability=round(language_probability, 4),
-            words=words,
-            confidence=round(segment_confidence(segments), 4),
-            no_speech_prob=round(max((seg.no_speech_prob for seg in segments), default=1.0), 4),
-            engine="openai-whisper",
-            model=self.config.model,
-        )
+        transcript = assemble_transcript(segments, words, language, language_probability,
+                                         engine="openai-whisper", model=self.config.model)
+        text = transcript.text
         if self.multilingual and language != "en" and text and self.config.translate_non_english:
             transcript.translation = joined_text(self._run(audio, task="translate", language=language))
         return transcript

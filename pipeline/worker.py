@@ -311,10 +311,10 @@ def process_now(db: sqlite_utils.Database, config: Config, processor: Processor,
     """`vmtriage process`: take one file directly (not from the inbox) and return its message row."""
     from dataclasses import replace
 
+    from .hashing import sha256_file
     from .ingest import take_file
-    from .process import sha256_of
 
-    sha = sha256_of(path)
+    sha = sha256_file(path)
     existing = message_by_sha(db, sha)
     if existing:
         return {"message_id": existing["id"], "duplicate": True}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.learning.versions import ModelVersions, VersionError, file_sha256
+from pipeline.hashing import sha256_file
+from pipeline.learning.versions import ModelVersions, VersionError
 
 
 def _artifact(tmp_path, name: str, content: bytes):
@@ -21,7 +22,7 @@ def test_versions_are_listed_with_their_cards_and_the_active_one(tmp_path):
     listed = versions.list()
     assert [(v.version, v.active, v.card["produced_by"]) for v in listed] == [
         ("v1", False, "system:retrain"), ("v2", True, "user:qa1")]
-    assert a.card["artifact_sha256"] == file_sha256(tmp_path / "a")
+    assert a.card["artifact_sha256"] == sha256_file(tmp_path / "a")
     assert (tmp_path / "models" / "v1" / "card.md").read_text().startswith("# Triage model v1")
 
 

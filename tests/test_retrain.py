@@ -18,10 +18,11 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.config import Config, LearningConfig
+from pipeline.hashing import sha256_file
 from pipeline.learning.examples import Example, load_jsonl
 from pipeline.learning.locations import model_in_use, models_dir
 from pipeline.learning.triage_backend import labeller, run_retrain, triage_backend, write_jsonl
-from pipeline.learning.versions import ModelVersions, file_sha256
+from pipeline.learning.versions import ModelVersions
 from pipeline.paths import PROJECT_ROOT, RULES_DIR
 from pipeline.retriage import retriage
 from pipeline.schedule import load_schedule
@@ -146,7 +147,7 @@ def test_rollback_restores_the_earlier_version_exactly(story, tmp_path):
     versions = ModelVersions(copy)
     a = versions.get(story["a"].version)
     assert versions.active_version() == story["a"].version
-    assert file_sha256(a.path) == a.card["artifact_sha256"]
+    assert sha256_file(a.path) == a.card["artifact_sha256"]
     rolled_back = Config(learning=LearningConfig(models_dir=str(copy)))
     assert labeller(RULES_DIR)(model_in_use(rolled_back))(story["texts"]) == story["a_labels"]
     listed = json.loads(CliRunner().invoke(main, ["--config", str(toml), "model", "list", "--json"]).output)

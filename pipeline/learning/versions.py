@@ -9,7 +9,6 @@ business. Every change of the active version is appended to <root>/history.jsonl
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -17,6 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from ..hashing import sha256_file
 
 ARTIFACT = "model.joblib"
 CARD_JSON = "card.json"
@@ -30,12 +31,6 @@ class VersionError(ValueError):
     pass
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def now_iso() -> str:
@@ -104,7 +99,7 @@ class ModelVersions:
     # writing
     def add(self, artifact: Path, card: dict, version: str | None = None) -> ModelVersion:
         """Copy an artifact in as a new version with its card; does not make it active."""
-        sha = file_sha256(artifact)
+        sha = sha256_file(artifact)
         version = version or new_version_id(sha)
         if (self.root / version).exists():
             raise VersionError(f"model version {version!r} already exists")
@@ -122,7 +117,7 @@ class ModelVersions:
     def use(self, version: str, actor: str, event: str = "use", detail: dict | None = None) -> ModelVersion:
         """Make VERSION active after checking its artifact is the one its card describes."""
         target = self.get(version)
-        if not target.path.is_file() or file_sha256(target.path) != target.artifact_sha256:
+        if not target.path.is_file() or sha256_file(target.path) != target.artifact_sha256:
             raise VersionError(f"model version {version!r}: artifact missing or changed since it was written")
         previous = self.active_version()
         self.root.mkdir(parents=True, exist_ok=True)

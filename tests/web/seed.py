@@ -16,8 +16,8 @@ from pipeline import quality
 from pipeline.accounts import add_user
 from pipeline.audio import decode
 from pipeline.config import Config
+from pipeline.hashing import sha256_file
 from pipeline.ingest import archive_path_for
-from pipeline.process import sha256_of
 from pipeline.records import CallMetadata, Transcript, Word
 from pipeline.schedule import due_at, load_schedule
 from pipeline.store import insert_message, iso, open_db, utcnow
@@ -51,7 +51,7 @@ def store_recording(db, config: Config, triager: Triager, wav: Path, text: str, 
     name, number, mailbox, minutes_ago = caller
     decoded = decode(wav)
     info = decoded.info
-    sha = sha256_of(wav)
+    sha = sha256_file(wav)
     archived = archive_path_for(config.paths.data_dir, sha, wav.suffix)
     archived.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(wav, archived)
