@@ -192,5 +192,67 @@ def hedged(text: str, rng) -> str:
     return f"{_c(rng, FIRST)}, {_c(rng, HEDGE)}{text}"
 
 
+KIDS = ["my son", "my daughter", "my toddler", "my little boy", "my little girl", "the baby", "my grandson", "my granddaughter"]
+AGES = ["he's two", "she's three", "she's fourteen months", "he's nineteen months", "he's four", "she's eleven months"]
+
+
+def red_flags_more(rng):
+    """Telephone-triage red flags by body system, in lay words (the triage3 review)."""
+    kid, age, rel = _c(rng, KIDS), _c(rng, AGES), _c(rng, RELS)
+    items = [
+        (E, "symptoms", f"{kid} {_c(rng, ['swallowed', 'I think swallowed', 'may have swallowed'])} {_c(rng, ['a button battery', 'one of the flat batteries from the key fob', 'a watch battery', 'two little magnets', 'a coin battery from a toy'])}, {age}, {_c(rng, ['he seems okay', 'she is acting normal', 'he is drooling a bit', 'I am scared'])}"),
+        (E, "symptoms", f"{kid} {_c(rng, ['drank some', 'got into the', 'chewed on a', 'licked some'])} {_c(rng, ['bleach', 'dishwasher detergent', 'laundry pod', 'antifreeze', 'lamp oil', 'drain cleaner'])} {_c(rng, ['under the sink', 'in the garage', 'a few minutes ago'])}, {age}"),
+        (E, "symptoms", f"{kid} choked on {_c(rng, ['a grape', 'a piece of hot dog', 'a candy', 'popcorn'])} and now {_c(rng, ['his breathing is noisy and hard', 'she is wheezing and can barely cry', 'he is gasping', 'her lips look bluish'])}"),
+        (E, "symptoms", f"{_c(rng, ['the baby', 'my newborn', 'my two month old'])} {_c(rng, ['is turning blue', 'went kind of blue around the mouth', 'looks grey and is breathing weird', 'has blue lips'])}"),
+        (E, "symptoms", f"I'm bleeding {_c(rng, ['so heavily', 'a lot'])}, {_c(rng, ['I have soaked a pad every hour since noon', 'I went through four pads in two hours', 'it is soaking through my clothes'])}, {_c(rng, ['and I feel faint', 'and I am dizzy standing up', 'with big clots'])}"),
+        (E, "symptoms", f"{kid} has a fever and {_c(rng, ['little purple spots on the legs that do not fade when I press them', 'a rash that does not go away when I press a glass on it', 'purplish dots on the tummy', 'bruise-like spots all over'])}"),
+        (E, "post_op", f"{_c(rng, ['my son', 'my daughter', 'I'])} had {_c(rng, ['a tonsillectomy', 'the tonsils taken out'])} {_c(rng, ['five days ago', 'a week ago', 'on Monday'])} and {_c(rng, ['is spitting out bright red blood', 'there is fresh blood coming from the throat', 'is bleeding from the mouth and it keeps coming'])}"),
+        (E, "symptoms", f"{_c(rng, ['tengo treinta y dos semanas', 'estoy de veintinueve semanas', 'tengo treinta y cuatro semanas de embarazo'])} y {_c(rng, ['tengo contracciones cada cinco minutos', 'se me rompió la fuente', 'tengo contracciones fuertes desde hace una hora'])}"),
+        (E, "symptoms", f"{_c(rng, ['I am not okay', 'I cannot do this anymore', 'everything feels hopeless'])}, {_c(rng, ['I have the pills out', 'I lined up all my pills', 'I have been saving my pills'])} and {_c(rng, ['I keep thinking about taking all of them tonight', 'I want to take all of them', 'I plan to swallow the whole bottle'])}"),
+        (U, "symptoms", f"{_c(rng, ['there was a lot of blood in my stool', 'I passed blood in my stole', 'I had bloody diarrhea three times', 'the toilet was full of blood after I went'])} {_c(rng, ['this morning', 'today', 'since last night'])}{_c(rng, [' and I feel lightheaded', ', I am a bit weak', ''])}"),
+        (U, "symptoms", f"{_c(rng, ['the room keeps spinning', 'I have bad vertigo', 'everything spins when I turn my head'])} {_c(rng, ['since I woke up', 'since yesterday'])} and I {_c(rng, ['have thrown up four times', 'keep vomiting', 'cannot keep anything down'])}"),
+        (U, "symptoms", f"{kid} fell {_c(rng, ['off the swing', 'down the stairs', 'off his scooter', 'at soccer'])} and {_c(rng, ['the wrist looks bent', 'the arm is crooked', 'the ankle is pointing the wrong way', 'cannot put any weight on the leg'])}"),
+        (U, "symptoms", f"{_c(rng, ['my mom', 'my dad', 'my grandmother', 'my husband'])}, who is {_c(rng, ['eighty', 'ninety one', 'seventy eight'])}, {_c(rng, ['is just not herself since yesterday', 'has been confused since this morning', 'is not making sense today', 'did not know what day it was this morning'])}"),
+        (U, "symptoms", f"{_c(rng, ['my migraine', 'this headache'])} has {_c(rng, ['lasted three days', 'been going for two days', 'not stopped in four days'])} and {_c(rng, ['nothing is helping', 'my usual medicine is not working', 'I keep throwing up'])}"),
+        (U, "symptoms", f"I'm on {_c(rng, ['chemo', 'chemotherapy', 'immunotherapy'])} {_c(rng, ['for breast cancer', 'for lymphoma', ''])} and {_c(rng, ['I have a fever of 101', 'my temperature is 100.8 with chills', 'I have shaking chills and 38.5'])}"),
+        (U, "medication", f"{rel} {_c(rng, ['takes digoxin', 'is on lithium', 'is on Dilantin'])} and {_c(rng, ['has been nauseous and sees yellow halos', 'has diarrhea and the hands are shaking badly', 'is stumbling and slurring a little', 'has been throwing up for two days'])}"),
+        (U, "medication", f"I'm on {_c(rng, ['methimazole', 'clozapine'])} and {_c(rng, ['I have a fever and a very sore throat', 'I have had a sore throat with chills since yesterday'])}"),
+        (U, "symptoms", f"{_c(rng, ['the baby', 'my son', 'my daughter'])} {_c(rng, ['has not had a wet diaper since this morning', 'has not peed in twelve hours', 'has no tears and a sunken soft spot'])}"),
+        (U, "symptoms", f"{_c(rng, ['there is a red streak going up my arm', 'the redness around the cut is spreading and it is hot', 'a red line is moving up my leg'])}"),
+        (U, "symptoms", f"I'm {_c(rng, ['33', '36', '30'])} weeks pregnant and {_c(rng, ['I have a pounding headache and I am seeing spots', 'my face and hands are suddenly swollen', 'my vision is blurry and my head hurts'])}"),
+    ]
+    u, c, body = _c(rng, items)
+    return u, c, body, "red_flag_class"
+
+
+def benign_lookalikes(rng):
+    """Routine calls with alarming words (idioms, questions, cleared events) and everyday admin calls."""
+    drug, kid = _c(rng, DRUGS), _c(rng, KIDS)
+    items = [
+        (R, "other", f"I'm {_c(rng, ['dying to know', 'dying to find out'])} {_c(rng, ['if you are open on the holiday', 'what your hours are on Saturday', 'whether the new office is open yet'])}"),
+        (R, "billing", f"{_c(rng, ['you guys are bleeding me dry', 'these charges are killing me', 'this bill gave me a heart attack'])}, {_c(rng, ['I was charged twice for one visit', 'my insurance should have covered it', 'can someone fix the statement'])}"),
+        (R, "medication", f"{_c(rng, ['how much Tylenol is too much in a day', 'how many ibuprofen would be an overdose', 'what counts as too much acetaminophen'])}, {_c(rng, ['I feel fine', 'I take two a day', 'just want to be safe'])}"),
+        (R, "medication", f"{kid} took {_c(rng, ['the allergy pill twice', 'an extra dose of the ADHD medicine', 'two vitamins instead of one'])} {_c(rng, ['on Sunday', 'last week'])}, poison control said {_c(rng, ['he would be fine', 'she would be fine'])} and {_c(rng, ['he was', 'she was fine'])}, {_c(rng, ['how do we stop that happening', 'should we get a pill box'])}"),
+        (R, "symptoms", f"this is so embarrassing I {_c(rng, ['want to die', 'could die'])}, but {_c(rng, ['I have a rash down there', 'I think I have a yeast infection', 'I have a wart'])}, can I get an appointment"),
+        (R, "other", _c(rng, ["where do I park for the new building", "is there parking behind the clinic or do I use the garage", "do you validate parking"])),
+        (R, "other", f"I think I left my {_c(rng, ['reading glasses', 'umbrella', 'car keys', 'scarf', 'phone charger'])} in {_c(rng, ['the waiting room', 'exam room three', 'the lobby'])}, {_c(rng, ['can you hold it', 'could someone look', 'I will pick it up tomorrow'])}"),
+        (R, "other", f"I need to update my emergency contact to {_c(rng, ['my son', 'my sister', 'my new husband'])}, {_c(rng, ['not my ex', 'the old number is wrong'])}"),
+        (R, "other", f"this is {_c(rng, ['the ambulance company', 'a courier', 'the lab supply company'])}, {_c(rng, ['I think I have the wrong office', 'sorry, wrong department', 'I was looking for the hospital'])}"),
+        (R, "records", _c(rng, ["I can't log in to the patient portal, it says my account is locked", "can someone reset my portal password", "the portal won't let me sign in to see my notes"])),
+        (R, "records", f"{_c(rng, ['my college', 'the school', 'my new job'])} needs proof of my {_c(rng, ['meningitis shot', 'MMR', 'tetanus shot', 'hepatitis B vaccines'])}, can you send my vaccine record"),
+        (R, "records", f"{_c(rng, ['this is the life insurance company', 'calling from the insurance underwriter'])}, following up on {_c(rng, ['the attending physician statement', 'the records request', 'the form we faxed'])} for {_c(rng, ['an applicant', 'our client'])}"),
+        (R, "records", f"can the doctor write a letter {_c(rng, ['to excuse me from jury duty', 'for my landlord about my service dog', 'for my airline about my oxygen'])}"),
+        (R, "referral", f"{_c(rng, ['the doctor said she would send a referral to', 'I was supposed to be referred to', 'I am still waiting on my referral to'])} {_c(rng, ['dermatology', 'an oncologist', 'a therapist', 'cardiology'])}, {_c(rng, ['I have not heard anything', 'can you check if it went through', 'they said they never got it'])}"),
+        (R, "medication", _c(rng, ["I missed my birth control pill yesterday, do I need backup", "I forgot my evening dose, should I double up", "should I take the metformin before or after eating",
+                                   f"I'd like to talk about coming off the {drug} slowly, I feel good", "please list amoxicillin as an allergy, I had a rash years ago"])),
+        (R, "billing", f"my {_c(rng, ['father', 'mother', 'husband'])} passed away {_c(rng, ['in September', 'last spring'])} and we are still getting bills, I'm handling the estate"),
+        (R, "symptoms", f"{kid} is drooling a lot and chewing on everything, {_c(rng, ['teething I think', 'no fever', 'is that normal'])}"),
+        (R, "symptoms", f"I walk with a limp from {_c(rng, ['an old knee injury', 'my hip arthritis'])}, can I get {_c(rng, ['a referral for physical therapy', 'an appointment next week'])}"),
+    ]
+    u, c, body = _c(rng, items)
+    return u, c, body, "trap"
+
+
 GENERATORS = [(other_calls, 6), (admin_with_passing_symptom, 9), (third_party, 6), (post_op_plain, 4),
-              (new_red_flags, 6), (spanish_more, 2), (short_messages, 3)]
+              (new_red_flags, 6), (spanish_more, 2), (short_messages, 3),
+              (red_flags_more, 7), (benign_lookalikes, 7)]
