@@ -246,6 +246,11 @@ def benign_lookalikes(rng):
         (R, "medication", _c(rng, ["I skipped one of my birth control pills on Tuesday, am I still protected", "I forgot my evening dose, should I double up", "does the metformin go with breakfast or on an empty stomach",
                                    f"I'd like to talk about coming off the {drug} slowly, I feel good", "please list amoxicillin as an allergy, I had a rash years ago"])),
         (R, "billing", f"I'm the executor for my late {_c(rng, ['father', 'mother', 'husband'])}, statements keep arriving in their name, who handles the account"),
+        (R, "test_results", f"{_c(rng, ['are my', 'did my', 'any news on my'])} {_c(rng, ['thyroid', 'kidney', 'iron', 'liver', 'vitamin D'])} {_c(rng, ['numbers back yet', 'levels come in', 'labs from Monday'])}"),
+        (R, "medication", f"{_c(rng, ['please add', 'can you put', 'I want you to record'])} {_c(rng, ['penicillin', 'sulfa', 'codeine', 'latex'])} {_c(rng, ['on my allergy list', 'as an allergy in my chart', 'under my allergies'])}"),
+        (R, "medication", f"{_c(rng, ['how do I taper off', 'can I stop', 'I want to wean off'])} the {drug}, {_c(rng, ['I feel well now', 'slowly please', 'what is the schedule'])}"),
+        (R, "other", f"{_c(rng, ['are you open', 'what are your hours', 'is the office closed'])} {_c(rng, ['on Memorial Day', 'the day after Christmas', 'this Saturday', 'on New Year'])}"),
+        (R, "billing", f"my {_c(rng, ['wife', 'husband', 'mom', 'dad'])} {_c(rng, ['died', 'passed'])} {_c(rng, ['last month', 'in the spring'])} and {_c(rng, ['bills still come for', 'you keep sending statements to'])} {_c(rng, ['her', 'him'])}, {_c(rng, ['who do I call', 'please close the account'])}"),
         (R, "symptoms", f"{kid} is drooling a lot and chewing on everything, {_c(rng, ['teething I think', 'no fever', 'is that normal'])}"),
         (R, "symptoms", f"I walk with a limp from {_c(rng, ['an old knee injury', 'my hip arthritis'])}, can I get {_c(rng, ['a referral for physical therapy', 'an appointment next week'])}"),
     ]
