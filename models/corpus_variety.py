@@ -230,7 +230,7 @@ def benign_lookalikes(rng):
     drug, kid = _c(rng, DRUGS), _c(rng, KIDS)
     items = [
         (R, "other", f"{_c(rng, ['I am dying to find out', 'dying of curiosity here'])}, {_c(rng, ['what are your hours on Christmas Eve', 'is the new location open yet', 'do you close early on Saturdays'])}"),
-        (R, "billing", f"{_c(rng, ['this practice is bleeding my wallet dry', 'these fees are killing me', 'the statement nearly gave me a heart attack'])}, {_c(rng, ['I was charged twice for one visit', 'the lab fee should be covered', 'please look at the coding'])}"),
+        (R, "billing", f"{_c(rng, ['this practice is bleeding my wallet dry', 'you are bleeding us dry', 'these fees are bleeding me dry'])}, {_c(rng, ['I was charged twice for one visit', 'the lab fee should be covered', 'please look at the coding'])}"),
         (R, "medication", f"{_c(rng, ['how much Tylenol is too much in a day', 'how many ibuprofen would be an overdose', 'what counts as too much acetaminophen'])}, {_c(rng, ['I feel fine', 'I take two a day', 'just want to be safe'])}"),
         (R, "medication", f"{kid} took {_c(rng, ['the allergy pill twice', 'an extra dose of the ADHD medicine', 'two vitamins instead of one'])} {_c(rng, ['on Sunday', 'last week'])}, poison control said {_c(rng, ['he would be fine', 'she would be fine'])} and {_c(rng, ['he was', 'she was fine'])}, {_c(rng, ['how do we stop that happening', 'should we get a pill box'])}"),
         (R, "symptoms", f"I'm {_c(rng, ['so mortified I could die', 'embarrassed to death'])} asking this, but {_c(rng, ['I have a rash down there', 'I think I have a yeast infection', 'I have a wart'])}, can I get an appointment"),
@@ -260,4 +260,4 @@ def benign_lookalikes(rng):
 
 GENERATORS = [(other_calls, 6), (admin_with_passing_symptom, 9), (third_party, 6), (post_op_plain, 4),
               (new_red_flags, 6), (spanish_more, 2), (short_messages, 3),
-              (red_flags_more, 7), (benign_lookalikes, 7)]
+              (red_flags_more, 4), (benign_lookalikes, 4)]
