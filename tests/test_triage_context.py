@@ -31,6 +31,7 @@ NO_FLOOR = [
     ("hypothetical", "the label says this pill can cause shortness of breath, is that common"),
     ("admin", "I got the statement and I can't breathe, nine hundred dollars for a blood test"),
     ("hypothetical", "how much tylenol would be an overdose for someone my size"),
+    ("historical", "lab here, the critical potassium from Tuesday was already acknowledged by the doctor"),
     ("historical", "she accidentally took two of her brother's pills, the nurse line told us she would be fine"),
     ("hypothetical", "I'm so mortified I want to die, but can I book a visit about a wart"),
 ]
