@@ -192,5 +192,72 @@ def hedged(text: str, rng) -> str:
     return f"{_c(rng, FIRST)}, {_c(rng, HEDGE)}{text}"
 
 
+KIDS = ["my son", "my daughter", "my toddler", "my little boy", "my little girl", "the baby", "my grandson", "my granddaughter"]
+AGES = ["he's two", "she's three", "she's fourteen months", "he's nineteen months", "he's four", "she's eleven months"]
+
+
+def red_flags_more(rng):
+    """Telephone-triage red flags by body system, in lay words (the triage3 review)."""
+    kid, age, rel = _c(rng, KIDS), _c(rng, AGES), _c(rng, RELS)
+    items = [
+        (E, "symptoms", f"{kid} {_c(rng, ['swallowed', 'I think swallowed', 'may have swallowed'])} {_c(rng, ['a button battery', 'one of the flat batteries from the key fob', 'a watch battery', 'two little magnets', 'a coin battery from a toy'])}, {age}, {_c(rng, ['he seems okay', 'she is acting normal', 'he is drooling a bit', 'I am scared'])}"),
+        (E, "symptoms", f"{kid} {_c(rng, ['drank some', 'got into the', 'chewed on a', 'licked some'])} {_c(rng, ['bleach', 'dishwasher detergent', 'laundry pod', 'antifreeze', 'lamp oil', 'drain cleaner'])} {_c(rng, ['under the sink', 'in the garage', 'a few minutes ago'])}, {age}"),
+        (E, "symptoms", f"{kid} choked on {_c(rng, ['a grape', 'a piece of hot dog', 'a candy', 'popcorn'])} and now {_c(rng, ['his breathing is squeaky and he is working hard to breathe', 'she is wheezing and can barely cry', 'he is gasping', 'her lips have gone dusky'])}"),
+        (E, "symptoms", f"{_c(rng, ['the baby', 'my newborn', 'my two month old'])} {_c(rng, ['is turning blue', 'went kind of blue around the mouth', 'looks grey and is breathing weird', 'has blue lips'])}"),
+        (E, "symptoms", f"I'm bleeding {_c(rng, ['so heavily', 'a lot'])}, {_c(rng, ['a pad is full within the hour', 'I am changing a pad every forty minutes', 'it is soaking through my jeans'])}, {_c(rng, ['and I nearly fainted', 'and my heart is racing', 'with clots the size of a plum'])}"),
+        (E, "symptoms", f"{kid} has a fever and {_c(rng, ['dark pinpoint spots on the chest that stay when you push on them', 'a rash that stays purple when I roll a glass over it', 'purplish specks on the tummy', 'bruise-like marks appearing all over'])}"),
+        (E, "post_op", f"{_c(rng, ['my son', 'my daughter', 'I'])} had {_c(rng, ['a tonsillectomy', 'the tonsils taken out'])} {_c(rng, ['five days ago', 'a week ago', 'on Monday'])} and {_c(rng, ['there is fresh blood in the sink every time she spits', 'he is coughing up red clots', 'is bleeding from the back of the throat and it keeps coming'])}"),
+        (E, "symptoms", f"{_c(rng, ['estoy de treinta y tres semanas', 'estoy de veintinueve semanas', 'tengo treinta y cuatro semanas de embarazo'])} y {_c(rng, ['siento contracciones seguidas cada ocho minutos', 'se me rompió la fuente', 'tengo contracciones fuertes y regulares'])}"),
+        (E, "symptoms", f"{_c(rng, ['I cannot go on', 'I cannot do this anymore', 'everything feels hopeless'])}, {_c(rng, ['I lined up all my pills', 'I have been saving up my pills', 'my pills are counted out on the table'])} and {_c(rng, ['I want to swallow every one', 'I plan to swallow the whole bottle', 'I am going to take a handful after dark'])}"),
+        (U, "symptoms", f"{_c(rng, ['my stool was full of red blood', 'I passed blood in my stole again', 'I had bloody diarrhea three times', 'the toilet bowl turned red after I went'])} {_c(rng, ['this morning', 'today', 'since last night'])}{_c(rng, [' and I feel lightheaded', ', I am a bit weak', ''])}"),
+        (U, "symptoms", f"{_c(rng, ['the whole room whirls around', 'I have bad vertigo', 'everything spins when I turn my head'])} {_c(rng, ['since breakfast', 'for hours'])} and I {_c(rng, ['have thrown up four times', 'keep vomiting', 'cannot keep anything down'])}"),
+        (U, "symptoms", f"{kid} fell {_c(rng, ['off the swing', 'down the stairs', 'off his scooter', 'at soccer'])} and {_c(rng, ['the forearm has a bump and an odd angle', 'the arm is deformed', 'the ankle is pointing the wrong way', 'cannot put any weight on the leg'])}"),
+        (U, "symptoms", f"{_c(rng, ['my mom', 'my dad', 'my grandmother', 'my husband'])}, who is {_c(rng, ['eighty', 'ninety one', 'seventy eight'])}, {_c(rng, ['has not been herself for a day, mixing up names', 'has been confused since this morning', 'is talking nonsense today', 'did not recognise me this morning'])}"),
+        (U, "symptoms", f"{_c(rng, ['my migraine', 'this headache'])} has {_c(rng, ['lasted three days', 'not let up for seventy two hours', 'not stopped in four days'])} and {_c(rng, ['the triptan did nothing', 'my usual medicine is not working', 'I keep vomiting'])}"),
+        (U, "symptoms", f"I'm on {_c(rng, ['chemo', 'chemotherapy', 'immunotherapy'])} {_c(rng, ['for colon cancer', 'for lymphoma', ''])} and {_c(rng, ['my temperature is 38.3', 'my temperature is 100.8 and I feel awful', 'I have shaking chills and 38.5'])}"),
+        (U, "medication", f"{rel} {_c(rng, ['takes digoxin', 'is on lithium', 'is on Dilantin'])} and {_c(rng, ['lost her appetite and says lights have green rings', 'is wobbly on his feet with a coarse tremor', 'is slurring a little and unsteady', 'has been vomiting since the dose went up'])}"),
+        (U, "medication", f"I'm on {_c(rng, ['methimazole', 'clozapine'])} and {_c(rng, ['I have mouth ulcers and a temperature', 'I have had a raw throat with chills since Sunday'])}"),
+        (U, "symptoms", f"{_c(rng, ['the baby', 'my son', 'my daughter'])} {_c(rng, ['has had a dry diaper all day', 'has not peed in twelve hours', 'has no tears and a sunken soft spot'])}"),
+        (U, "symptoms", f"{_c(rng, ['there is a red streak going up my arm', 'the redness around the cut is spreading and it is hot', 'a red line is moving up my leg'])}"),
+        (U, "symptoms", f"I'm {_c(rng, ['33', '36', '30'])} weeks pregnant and {_c(rng, ['I have a pounding headache and I am seeing spots', 'my face and hands are suddenly swollen', 'my vision is blurry and my head hurts'])}"),
+    ]
+    u, c, body = _c(rng, items)
+    return u, c, body, "red_flag_class"
+
+
+def benign_lookalikes(rng):
+    """Routine calls with alarming words (idioms, questions, cleared events) and everyday admin calls."""
+    drug, kid = _c(rng, DRUGS), _c(rng, KIDS)
+    items = [
+        (R, "other", f"{_c(rng, ['I am dying to find out', 'dying of curiosity here'])}, {_c(rng, ['what are your hours on Christmas Eve', 'is the new location open yet', 'do you close early on Saturdays'])}"),
+        (R, "billing", f"{_c(rng, ['this practice is bleeding my wallet dry', 'you are bleeding us dry', 'these fees are bleeding me dry'])}, {_c(rng, ['I was charged twice for one visit', 'the lab fee should be covered', 'please look at the coding'])}"),
+        (R, "medication", f"{_c(rng, ['how much Tylenol is too much in a day', 'how many ibuprofen would be an overdose', 'what counts as too much acetaminophen'])}, {_c(rng, ['I feel fine', 'I take two a day', 'just want to be safe'])}"),
+        (R, "medication", f"{kid} took {_c(rng, ['the allergy pill twice', 'an extra dose of the ADHD medicine', 'two vitamins instead of one'])} {_c(rng, ['on Sunday', 'last week'])}, poison control said {_c(rng, ['he would be fine', 'she would be fine'])} and {_c(rng, ['he was', 'she was fine'])}, {_c(rng, ['how do we stop that happening', 'should we get a pill box'])}"),
+        (R, "symptoms", f"I'm {_c(rng, ['so mortified I could die', 'embarrassed to death'])} asking this, but {_c(rng, ['I have a rash down there', 'I think I have a yeast infection', 'I have a wart'])}, can I get an appointment"),
+        (R, "other", _c(rng, ["is the parking lot on Oak street for patients", "which level of the garage is for the clinic", "do you validate parking"])),
+        (R, "other", f"my {_c(rng, ['umbrella', 'car keys', 'scarf', 'phone charger', 'sunglasses'])} {_c(rng, ['must be in exam room three', 'fell out of my bag at the front desk', 'is missing since my visit'])}, {_c(rng, ['is there a lost and found', 'could someone look', 'I will swing by tomorrow'])}"),
+        (R, "other", f"please change who you call in an emergency for me, it should be {_c(rng, ['my daughter', 'my sister', 'my partner'])} now, {_c(rng, ['my mother passed', 'the old number is disconnected'])}"),
+        (R, "other", f"this is {_c(rng, ['the ambulance company', 'a courier', 'the lab supply company'])}, {_c(rng, ['I think I have the wrong office', 'sorry, wrong department', 'I was looking for the hospital'])}"),
+        (R, "records", _c(rng, ["the online portal keeps rejecting my password", "can someone reset my portal password", "my activation code for the portal expired"])),
+        (R, "records", f"{_c(rng, ['the daycare', 'my nursing program', 'my new job'])} wants my immunization history, {_c(rng, ['the tetanus date', 'the hepatitis B series', 'the chickenpox shots'])} especially"),
+        (R, "records", f"{_c(rng, ['this is the life insurance company', 'calling from the insurance underwriter'])}, following up on {_c(rng, ['the attending physician statement', 'the records request', 'the form we faxed'])} for {_c(rng, ['an applicant', 'our client'])}"),
+        (R, "records", f"can the doctor write a letter {_c(rng, ['for the court saying I cannot serve', 'for my landlord about my service dog', 'for my airline about my oxygen'])}"),
+        (R, "referral", f"{_c(rng, ['has the referral gone out to', 'the specialist office says it has nothing from you for', 'I am still waiting on my referral to'])} {_c(rng, ['the skin doctor', 'the cancer doctor', 'a counselor', 'the heart doctor'])}, {_c(rng, ['it has been three weeks', 'could you resend it', 'they need the paperwork'])}"),
+        (R, "medication", _c(rng, ["I skipped one of my birth control pills on Tuesday, am I still protected", "I forgot my evening dose, should I double up", "does the metformin go with breakfast or on an empty stomach",
+                                   f"I'd like to talk about coming off the {drug} slowly, I feel good", "please list amoxicillin as an allergy, I had a rash years ago"])),
+        (R, "billing", f"I'm the executor for my late {_c(rng, ['father', 'mother', 'husband'])}, statements keep arriving in their name, who handles the account"),
+        (R, "test_results", f"{_c(rng, ['are my', 'did my', 'any news on my'])} {_c(rng, ['thyroid', 'kidney', 'iron', 'liver', 'vitamin D'])} {_c(rng, ['numbers back yet', 'levels come in', 'labs from Monday'])}"),
+        (R, "medication", f"{_c(rng, ['please add', 'can you put', 'I want you to record'])} {_c(rng, ['penicillin', 'sulfa', 'codeine', 'latex'])} {_c(rng, ['on my allergy list', 'as an allergy in my chart', 'under my allergies'])}"),
+        (R, "medication", f"{_c(rng, ['how do I taper off', 'can I stop', 'I want to wean off'])} the {drug}, {_c(rng, ['I feel well now', 'slowly please', 'what is the schedule'])}"),
+        (R, "other", f"{_c(rng, ['are you open', 'what are your hours', 'is the office closed'])} {_c(rng, ['on Memorial Day', 'the day after Christmas', 'this Saturday', 'on New Year'])}"),
+        (R, "billing", f"my {_c(rng, ['wife', 'husband', 'mom', 'dad'])} {_c(rng, ['died', 'passed'])} {_c(rng, ['last month', 'in the spring'])} and {_c(rng, ['bills still come for', 'you keep sending statements to'])} {_c(rng, ['her', 'him'])}, {_c(rng, ['who do I call', 'please close the account'])}"),
+        (R, "symptoms", f"{kid} is drooling a lot and chewing on everything, {_c(rng, ['teething I think', 'no fever', 'is that normal'])}"),
+        (R, "symptoms", f"I walk with a limp from {_c(rng, ['an old knee injury', 'my hip arthritis'])}, can I get {_c(rng, ['a referral for physical therapy', 'an appointment next week'])}"),
+    ]
+    u, c, body = _c(rng, items)
+    return u, c, body, "trap"
+
+
 GENERATORS = [(other_calls, 6), (admin_with_passing_symptom, 9), (third_party, 6), (post_op_plain, 4),
-              (new_red_flags, 6), (spanish_more, 2), (short_messages, 3)]
+              (new_red_flags, 6), (spanish_more, 2), (short_messages, 3),
+              (red_flags_more, 4), (benign_lookalikes, 4)]

@@ -30,6 +30,10 @@ NO_FLOOR = [
     ("negated", "the insert says it may bring on suicidal thoughts, I haven't noticed anything like that"),
     ("hypothetical", "the label says this pill can cause shortness of breath, is that common"),
     ("admin", "I got the statement and I can't breathe, nine hundred dollars for a blood test"),
+    ("hypothetical", "how much tylenol would be an overdose for someone my size"),
+    ("historical", "lab here, the critical potassium from Tuesday was already acknowledged by the doctor"),
+    ("historical", "she accidentally took two of her brother's pills, the nurse line told us she would be fine"),
+    ("hypothetical", "I'm so mortified I want to die, but can I book a visit about a wart"),
 ]
 
 
@@ -58,6 +62,8 @@ STILL_URGENT = [
     ("emergency", "my mom's face looks droopy on the left"),
     ("emergency", "I paid the bill last week, but now my chest hurts"),
     ("emergency", "I had a seizure years ago and today she had a seizure again"),
+    ("emergency", "poison control said he would be fine but now he's vomiting and very sleepy after the pills"),
+    ("emergency", "how much is too much, I already took a whole bottle of tylenol an hour ago"),
 ]
 
 

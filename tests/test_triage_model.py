@@ -6,6 +6,8 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
+
 from pipeline.records import CONCERNS, URGENCIES
 from pipeline.triage.classifier import DEFAULT_MODEL, load_model, model_info
 from pipeline.triage.evaluate import DEFAULT_HELDOUT
@@ -40,9 +42,10 @@ def test_heldout_messages_never_appear_in_training():
     assert not [d["id"] for d in rows(DEFAULT_HELDOUT) if d["text"].lower() in train]
 
 
-def test_blind_messages_never_appear_in_training():
+@pytest.mark.parametrize("name", ["triage_blind.jsonl", "triage_blind2.jsonl"])
+def test_blind_messages_never_appear_in_training(name):
     train = {d["text"].lower() for d in rows(DEFAULT_CORPUS)}
-    blind = DEFAULT_HELDOUT.with_name("triage_blind.jsonl")
+    blind = DEFAULT_HELDOUT.with_name(name)
     assert not [d["id"] for d in rows(blind) if d["text"].lower() in train]
 
 
