@@ -36,6 +36,15 @@ def repetition_share(text: str, n: int = 3) -> float:
     return repeated / len(grams)
 
 
+# People leave voicemails at roughly 2-3 words per second of speech; slow elderly callers near 1.5.
+MIN_WORDS_PER_SPEECH_S = 0.8
+MIN_SPEECH_FOR_RATE_S = 6.0
+
+
+def words_per_speech_second(text: str, speech_s: float) -> float:
+    return len(re.findall(r"[\w']+", text)) / speech_s if speech_s > 0 else 0.0
+
+
 def listen_reasons(transcript: Transcript, audio: AudioInfo, *, min_confidence: float) -> list[str]:
     reasons = []
     text = transcript.text.strip()
@@ -46,6 +55,11 @@ def listen_reasons(transcript: Transcript, audio: AudioInfo, *, min_confidence: 
             reasons.append(f"low_confidence: speech recognition confidence {transcript.confidence:.2f}")
         if repetition_share(text) > 0.4:
             reasons.append("hallucination: the transcript repeats itself, a sign of mis-recognition")
+        speech_s = audio.speech_share * audio.duration_s
+        rate = words_per_speech_second(text, speech_s)
+        if speech_s >= MIN_SPEECH_FOR_RATE_S and rate < MIN_WORDS_PER_SPEECH_S:
+            # Whisper sometimes collapses or drops stretches of speech; what it dropped may be the red flag.
+            reasons.append(f"missing_words: only {rate:.1f} words per second of speech heard; parts may be missing")
         lowered = text.lower()
         if any(p in lowered for p in STOCK_PHRASES) and audio.speech_share < 0.5:
             reasons.append("hallucination: a stock phrase over little speech")
