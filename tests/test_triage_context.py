@@ -64,6 +64,9 @@ STILL_URGENT = [
     ("emergency", "I had a seizure years ago and today she had a seizure again"),
     ("emergency", "poison control said he would be fine but now he's vomiting and very sleepy after the pills"),
     ("emergency", "how much is too much, I already took a whole bottle of tylenol an hour ago"),
+    # A relative's "had" is their problem now when the sentence says when: the caller is reporting it.
+    ("emergency", "my dad had chest pain this morning and he is sweating"),
+    ("emergency", "my mom had chest pain an hour ago and she still feels it"),
 ]
 
 

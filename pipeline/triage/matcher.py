@@ -58,6 +58,7 @@ class RedFlagMatcher:
                 Span.set_extension(attr, default=False)
         if not Span.has_extension("vmt_by"):
             Span.set_extension("vmt_by", default="pattern")
+        self.recent_cues = ruleset.recent_cues
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("sentencizer")
         self.context = ConText(self.nlp, rules=None, span_attrs=CONTEXT_ATTRS)
@@ -104,7 +105,7 @@ class RedFlagMatcher:
             remaining = [s for s in remaining if (s.start, s.end, s.label_) not in ids]
             doc.ents = group
             self.context(doc)
-            contexts = _contexts(doc)
+            contexts = _contexts(doc, self.recent_cues)
             for ent in doc.ents:
                 by = next((s._.vmt_by for s in group if s.start == ent.start and s.end == ent.end
                            and s.label_ == ent.label_), "pattern")
@@ -118,17 +119,25 @@ CATEGORY_NAMES = {"NEGATED_EXISTENCE": "negated", "FAMILY": "family", "HYPOTHETI
                   "HISTORICAL": "historical", "ADMIN": "admin"}
 
 
-def _contexts(doc) -> dict[tuple[int, int], str]:
+def _contexts(doc, recent_cues: tuple[str, ...] = ()) -> dict[tuple[int, int], str]:
     """Context of each target from ConText's graph. An edge whose modifier shares words with the
-    target is ignored ("the baby hasn't been moving" is the red flag itself, not a negation of it)."""
+    target is ignored ("the baby hasn't been moving" is the red flag itself, not a negation of it),
+    and so is a FAMILY edge whose sentence says it is happening now ("my mom had chest pain an hour
+    ago": a relative calling for a patient, not family history)."""
     found: dict[tuple[int, int], str] = {}
     for target, modifier in doc._.context_graph.edges:
         m_start, m_end = modifier.modifier_span
         if m_start < target.end and target.start < m_end:
             continue
         name = CATEGORY_NAMES.get(modifier.category)
+        if name == "family" and _is_recent(target.sent.text.lower(), recent_cues):
+            continue
         key = (target.start, target.end)
         if name and (key not in found or list(CATEGORY_NAMES.values()).index(name)
                      < list(CATEGORY_NAMES.values()).index(found[key])):
             found[key] = name
     return found
+
+
+def _is_recent(sentence: str, recent_cues: tuple[str, ...]) -> bool:
+    return any(re.search(rf"\b{re.escape(cue)}\b", sentence) for cue in recent_cues)

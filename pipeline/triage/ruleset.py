@@ -90,6 +90,7 @@ class RuleSet:
     medications: tuple[Medication, ...] = ()
     blood_thinner_phrases: tuple[str, ...] = ()
     vocabulary: FactVocabulary = field(default_factory=FactVocabulary)
+    recent_cues: tuple[str, ...] = ()  # "an hour ago", "this morning": a relative's "had" is happening now
 
 
 def rules_version(rules_dir: Path) -> str:
@@ -179,6 +180,13 @@ def load_context_rules(path: Path) -> tuple[ContextRuleSpec, ...]:
     )
 
 
+def load_recent_cues(path: Path) -> tuple[str, ...]:
+    if not path.is_file():
+        return ()
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return tuple(str(c).lower() for c in raw.get("recent_cues", ()))
+
+
 def load_medications(path: Path) -> tuple[tuple[Medication, ...], tuple[str, ...]]:
     if not path.is_file():
         return (), ()
@@ -204,4 +212,5 @@ def load_ruleset(rules_dir: Path) -> RuleSet:
     return RuleSet(red_flags, cues, rules_version(rules_dir), {r.id: r for r in red_flags},
                    context_rules=load_context_rules(rules_dir / "context.yaml"),
                    medications=meds, blood_thinner_phrases=thinner_phrases,
-                   vocabulary=load_vocabulary(rules_dir / "facts.yaml"))
+                   vocabulary=load_vocabulary(rules_dir / "facts.yaml"),
+                   recent_cues=load_recent_cues(rules_dir / "context.yaml"))
