@@ -660,6 +660,7 @@ def alerts(ctx, as_json, limit, deliver):
         click.echo(f"alert {row['id']:<5} message #{row['message_id']:<5} {row['urgency']:<9} {row['channel']:<7} "
                    f"{row['state']:<7} tries={row['attempts']} {row['last_error'] or ''}")
 
+
 def _web_hint(config: Config) -> None:
     """Where the page is, and how to make the first account when there is none."""
     from .accounts import count_users

@@ -11,13 +11,15 @@ references.tsv (file, reference, terms) beside the audio.
 from __future__ import annotations
 
 import csv
-import subprocess
-import tempfile
+import sys
 from pathlib import Path
 
 import yaml
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[2]))  # run as a script from anywhere: the project folder first
+
+from tests.fixtures.make_fixtures import telephone_clip  # noqa: E402
 VOICES = ("en-us", "en-us+f3", "en-gb", "en-us+m3", "en-gb-scotland", "en-us+f2", "en-gb-x-rp")
 RATES = (140, 165, 150, 180, 155, 170)
 NOISES = (0.002, 0.004, 0.008, 0.004, 0.015)  # white-noise amplitude: SNR about 30 to 12 dB
@@ -25,15 +27,7 @@ CODECS = (("u-law", "wav"), ("gsm-full-rate", "wav"), ("a-law", "wav"), ("u-law"
 
 
 def phone_clip(text: str, voice: str, rate: int, noise: float, encoding: str, target: Path) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        raw, band, hiss = (Path(tmp) / n for n in ("raw.wav", "band.wav", "hiss.wav"))
-        subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(raw), text], check=True)
-        subprocess.run(["sox", str(raw), "-r", "8000", "-c", "1", "-b", "16", str(band),
-                        "sinc", "300-3400", "pad", "0.4", "0.6"], check=True)
-        length = subprocess.run(["soxi", "-D", str(band)], check=True, capture_output=True, text=True).stdout
-        subprocess.run(["sox", "-n", "-r", "8000", "-c", "1", "-b", "16", str(hiss),
-                        "synth", length.strip(), "whitenoise", "vol", str(noise)], check=True)
-        subprocess.run(["sox", "-m", str(band), str(hiss), "-e", encoding, str(target)], check=True)
+    telephone_clip(text, voice, rate, noise, target, encoding=encoding, pad=(0.4, 0.6))
 
 
 def main() -> None:
