@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import phonenumbers
 import sqlite_utils
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -134,12 +135,24 @@ def _local_time(value: str | None, schedule: Schedule) -> str:
     return datetime.fromisoformat(value).astimezone(schedule.timezone).strftime("%a %d %b %H:%M")
 
 
+def _phone(value: str | None) -> str:
+    """A number as people read it (+1 555 212 0199); as stored when it does not parse."""
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "US")
+    except phonenumbers.NumberParseException:
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def _templates(schedule: Schedule) -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
     env.filters["since"] = _since
     env.filters["due"] = _due
     env.filters["local"] = lambda v: _local_time(v, schedule)
     env.filters["label"] = lambda v: (v or "").replace("_", " ")
+    env.filters["phone"] = _phone
     return Jinja2Templates(env=env)
 
 
