@@ -143,6 +143,8 @@ def _phone(value: str | None) -> str:
         number = phonenumbers.parse(value, "US")
     except phonenumbers.NumberParseException:
         return value
+    if not phonenumbers.is_possible_number(number):
+        return value
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
