@@ -168,6 +168,7 @@ def load_config(path: str | Path | None = None) -> Config:
             raw = tomllib.load(fh)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: {exc}") from exc
+    path_keys = set(raw.get("paths", {}))
     base = path.resolve().parent
     sections = {}
     for f in fields(Config):
@@ -179,14 +180,9 @@ def load_config(path: str | Path | None = None) -> Config:
     if raw:
         raise ConfigError(f"{path}: unknown section(s) {sorted(raw)}")
     config = Config(**sections, source=str(path))
-    if "paths" in sections and "db" not in _raw_keys(path, "paths") and "data_dir" in _raw_keys(path, "paths"):
+    if "data_dir" in path_keys and "db" not in path_keys:  # the database follows a moved data folder
         config = replace(config, paths=replace(config.paths, db=config.paths.data_dir / "vmtriage.db"))
     return config
-
-
-def _raw_keys(path: Path, section: str) -> set[str]:
-    with open(path, "rb") as fh:
-        return set(tomllib.load(fh).get(section, {}))
 
 
 def as_dict(config) -> dict:
