@@ -7,6 +7,7 @@ callers reuse one instance per worker.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from pathlib import Path
 from typing import Protocol
@@ -83,6 +84,32 @@ def assemble_transcript(segments, words: list[Word], language: str, language_pro
         model=model,
     )
 
+class RecentEncodings:
+    """Whisper's encoder with a memory of the last windows it encoded.
+
+    The encoder is the costliest fixed step (~1 s per 30-s window on 2 cores). Choosing the
+    language among the practice's languages, transcribing, and translating a Spanish message would
+    each encode the first window; with this it is encoded once. Keyed by the features' bytes, so
+    anything different is simply encoded again.
+    """
+
+    def __init__(self, encode, keep: int = 2):
+        self._encode = encode
+        self._keep = keep
+        self._outputs: dict[tuple, object] = {}
+
+    def __call__(self, features: np.ndarray):
+        data = np.ascontiguousarray(features)
+        key = (data.shape, hashlib.blake2b(data.tobytes(), digest_size=16).digest())
+        if key in self._outputs:
+            self._outputs[key] = self._outputs.pop(key)  # most recent last
+        else:
+            self._outputs[key] = self._encode(features)
+            while len(self._outputs) > self._keep:
+                del self._outputs[next(iter(self._outputs))]
+        return self._outputs[key]
+
+
 class FasterWhisperTranscriber:
     """faster-whisper on CPU; one loaded model, reused for every message."""
 
@@ -97,6 +124,7 @@ class FasterWhisperTranscriber:
         self.model = WhisperModel(
             self.model_path, device="cpu", compute_type=config.compute_type, cpu_threads=config.cpu_threads
         )
+        self.model.encode = RecentEncodings(self.model.encode)
         self.rules_dir = rules_dir
         self.prompts: dict[str, str | None] = {}
         self.name = f"faster-whisper:{config.model}"
@@ -111,8 +139,27 @@ class FasterWhisperTranscriber:
             return "en", 1.0
         if self.config.language:
             return self.config.language, 1.0
-        _, _, probabilities = self.model.detect_language(samples, vad_filter=self.config.vad_filter)
+        probabilities = self._first_window_languages(samples)
+        if not probabilities:
+            return "en", 0.0
         return pick_language(probabilities, tuple(self.config.languages))
+
+    def _first_window_languages(self, samples: np.ndarray) -> list[tuple[str, float]]:
+        """Language probabilities of the first 30-s window, prepared exactly as `transcribe` prepares
+        it (same VAD, same features, same trimming), so its encoding is reused by the transcription."""
+        from faster_whisper.audio import pad_or_trim
+        from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
+
+        speech = samples
+        if self.config.vad_filter:
+            speech = np.concatenate(collect_chunks(samples, get_speech_timestamps(samples, VadOptions()))[0])
+        if not speech.size:
+            return []
+        extractor = self.model.feature_extractor
+        features = extractor(speech)
+        frames = min(extractor.nb_max_frames, features.shape[-1] - 1)
+        encoded = self.model.encode(pad_or_trim(features[:, :frames]))
+        return [(token[2:-2], p) for token, p in self.model.model.detect_language(encoded)[0]]
 
     def _run(self, samples: np.ndarray, *, language: str, task: str = "transcribe"):
         transcribing = task == "transcribe"

@@ -34,3 +34,19 @@ def test_detection_is_unrestricted_when_no_languages_are_set():
 
 def test_default_languages_are_english_and_spanish():
     assert TranscriptionConfig().languages == ("en", "es")
+
+
+@pytest.mark.slow
+def test_no_window_is_encoded_twice_for_detection_transcription_and_translation(processor):
+    # Detecting the language, transcribing and translating all start with the first window;
+    # its encoding (~1 s on 2 cores) is shared.
+    encoder = processor.transcriber.model.encode
+    real_encode, encoded = encoder._encode, []
+    encoder._outputs.clear()  # nothing left from earlier tests
+    encoder._encode = lambda features: encoded.append(features.tobytes()) or real_encode(features)
+    try:
+        transcript = processor.transcriber.transcribe(decode(SPANISH).samples)
+    finally:
+        encoder._encode = real_encode
+    assert transcript.language == "es" and transcript.translation
+    assert encoded and len(set(encoded)) == len(encoded)
