@@ -54,8 +54,12 @@ class IngestConfig:
     # Size and mtime unchanged this long, and no process holding the file open for writing, means the
     # copy is complete. Every second here is a second before an emergency can be listed.
     stable_seconds: float = 1.5
+    # A WAV whose header counts exactly the bytes on disk is finished (writers fill in the sizes when
+    # they close it; a partial copy of a finished file is shorter than its header says): it is taken
+    # after this much stillness instead.
+    finished_wav_seconds: float = 0.25
     # Then wait this long for a phone-system sidecar; one that comes later is still joined (and audited).
-    sidecar_wait_seconds: float = 0.5
+    sidecar_wait_seconds: float = 0.25
     sidecar_orphan_minutes: float = 60.0  # a sidecar without its recording this long is quarantined
     rescan_seconds: float = 60.0  # full inbox rescan, a safety net for missed events
     poll_seconds: float = 0.1

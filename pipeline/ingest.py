@@ -426,7 +426,7 @@ def late_metadata_to_message(db: sqlite_utils.Database, config: Config, message_
     if metadata.received_at and metadata.received_at != row["received_at"]:
         schedule = schedule or load_schedule(config.paths.rules_dir / "schedule.toml")
         due = iso(due_at(schedule, datetime.fromisoformat(metadata.received_at), row["urgency"], row["concern"],
-                         bool(row["needs_listen"])))
+                         bool(row["needs_listen"]), row["mailbox"] or ""))
     apply_call_metadata(db, message_id, metadata, due)
 
 
@@ -474,11 +474,29 @@ def requeue(db: sqlite_utils.Database, config: Config, quarantine_id: int) -> Pa
     return target
 
 
-class StabilityTracker:
-    """Remembers (size, mtime) per path; a path is ready once unchanged for `stable_seconds`."""
+def declares_complete(path: Path, size: int) -> bool:
+    """True for a WAV (RIFF) file whose header counts exactly the `size` bytes on disk.
 
-    def __init__(self, stable_seconds: float):
+    Writers fill in the RIFF sizes when they close the file, and a partial copy of a finished
+    recording is shorter than its header says, so a match means the recording is finished.
+    """
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(12)
+    except OSError:
+        return False
+    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return False
+    return int.from_bytes(head[4:8], "little") + 8 == size
+
+
+class StabilityTracker:
+    """Remembers (size, mtime) per path; a path is ready once unchanged for `stable_seconds`, or for
+    `finished_seconds` when its header says it is finished (`declares_complete`)."""
+
+    def __init__(self, stable_seconds: float, finished_seconds: float | None = None):
         self.stable_seconds = stable_seconds
+        self.finished_seconds = stable_seconds if finished_seconds is None else min(finished_seconds, stable_seconds)
         self._seen: dict[Path, tuple[int, int, float]] = {}
         self._lock = threading.Lock()
 
@@ -506,7 +524,8 @@ class StabilityTracker:
                     continue
                 if (st.st_size, st.st_mtime_ns) != (size, mtime):
                     self._seen[path] = (st.st_size, st.st_mtime_ns, now)
-                elif now - since >= self.stable_seconds:
+                elif now - since >= self.stable_seconds or (
+                        now - since >= self.finished_seconds and declares_complete(path, st.st_size)):
                     out.append(path)
                     del self._seen[path]
         return out
@@ -561,7 +580,7 @@ class InboxWatcher:
     def __init__(self, db_path: Path, config: Config):
         self.config = config
         self.db_path = db_path
-        self.tracker = StabilityTracker(config.ingest.stable_seconds)
+        self.tracker = StabilityTracker(config.ingest.stable_seconds, config.ingest.finished_wav_seconds)
         self.observer = Observer()
         self._stable_since: dict[Path, float] = {}
         self._taken: dict[Path, tuple[int, int]] = {}  # kept originals already taken (size, mtime)

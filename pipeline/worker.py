@@ -138,11 +138,12 @@ def run_job(db: sqlite_utils.Database, config: Config, processor: Processor, job
     fresh = load_metadata(db["jobs"].get(job_id)["metadata"])
     received = received_time(job, fresh)
     due = processed.due_at
-    if fresh != metadata:
+    mailbox = job["mailbox"] or (fresh.mailbox or "")
+    if fresh != metadata:  # the mailbox's own response targets still apply
         due = due_at(processor.schedule, received, processed.triage.urgency, processed.triage.concern,
-                     processed.transcript.needs_listen)
+                     processed.transcript.needs_listen, mailbox)
     message_id = insert_message(
-        db, sha256=job["sha256"], file_name=job["file_name"], mailbox=job["mailbox"] or (fresh.mailbox or ""),
+        db, sha256=job["sha256"], file_name=job["file_name"], mailbox=mailbox,
         archive_path=str(archived), received_at=iso(received), audio=processed.audio,
         transcript=processed.transcript, triage=processed.triage, due_at=iso(due),
         metadata=fresh, timings_ms=processed.timings_ms,

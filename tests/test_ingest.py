@@ -8,6 +8,7 @@ import logging
 import os
 import shutil
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.ingest import (
     InboxWatcher,
+    StabilityTracker,
+    declares_complete,
     is_temporary,
     open_for_writing,
     quarantine_file,
@@ -52,6 +55,40 @@ def test_temporary_names_are_not_recordings(name):
 @pytest.mark.parametrize("name", ["msg0001.wav", "Anruf von Frau Müller.m4a", "call 2.mp3"])
 def test_ordinary_names_are_recordings(name):
     assert not is_temporary(Path(name))
+
+
+def test_a_finished_wav_declares_itself_complete_and_a_partial_copy_does_not(tmp_path):
+    data = RECORDING.read_bytes()
+    finished, partial = tmp_path / "done.wav", tmp_path / "half.wav"
+    finished.write_bytes(data)
+    partial.write_bytes(data[: len(data) // 2])  # a copy still under way: the header counts the whole
+    assert declares_complete(finished, len(data))
+    assert not declares_complete(partial, len(data) // 2)
+
+
+def test_a_recording_that_is_not_wav_cannot_declare_itself_complete(tmp_path):
+    mp3 = tmp_path / "call.mp3"
+    mp3.write_bytes(b"ID3" + bytes(200))
+    assert not declares_complete(mp3, 203)
+
+
+def _ready_after_two_looks(tracker: StabilityTracker, path: Path) -> list[Path]:
+    tracker.touch(path)
+    tracker.ready()  # first look records size and mtime
+    time.sleep(0.15)
+    return tracker.ready()
+
+
+def test_a_finished_wav_is_taken_without_the_full_stability_wait(tmp_path):
+    wav = tmp_path / "done.wav"
+    shutil.copy(RECORDING, wav)
+    assert _ready_after_two_looks(StabilityTracker(stable_seconds=60, finished_seconds=0.1), wav) == [wav]
+
+
+def test_a_partial_wav_waits_the_full_stability_time(tmp_path):
+    wav = tmp_path / "half.wav"
+    wav.write_bytes(RECORDING.read_bytes()[:5000])
+    assert _ready_after_two_looks(StabilityTracker(stable_seconds=60, finished_seconds=0.1), wav) == []
 
 
 def test_asterisk_file_gives_call_time_caller_and_mailbox():
