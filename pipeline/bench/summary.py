@@ -44,12 +44,13 @@ def asr_summary(arm: dict) -> dict:
     overhead = _paired(rows, "pipeline", "bare")
     small = _paired(rows, "bare", "small")
     words = _paired(rows, "bare", "bare_no_words")
+    bare_rows = [r for r in rows if "bare" in r]
     return {
         "messages": len(rows),
         "audio_s": round(audio_s, 1),
         "pipeline": {**_throughput(pipe["wall_s"], audio_s, len(rows), pipe["cpu_s"]), "stages_s": stages,
                      "stage_share": {s: _ratio(v, pipe["wall_s"]) for s, v in stages.items()}},
-        "bare": _throughput(bare["wall_s"], audio_s, len(rows), bare["cpu_s"]),
+        "bare": _throughput(bare["wall_s"], sum(r["audio_s"] for r in bare_rows), len(bare_rows), bare["cpu_s"]),
         "pipeline_overhead": round(overhead["wall"] - 1, 3) if overhead["wall"] else None,
         "pipeline_overhead_cpu": round(overhead["cpu"] - 1, 3) if overhead["cpu"] else None,
         "small_model": arm["small_model"],
