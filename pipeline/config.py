@@ -65,6 +65,12 @@ class IngestConfig:
     poll_seconds: float = 0.1
     keep_originals: bool = False
     workers: int = 1  # each loads its own Whisper model; 1 suits 2 cores (CTranslate2 uses both)
+    # Backlog mode: with at least `backlog_jobs` recordings waiting (after a weekend or an outage),
+    # the service swaps its workers for `backlog_workers` workers sharing the cores, which clear a
+    # queue faster than one; when the queue is empty it swaps back (one worker lists a lone new
+    # message soonest). 0 turns it off.
+    backlog_jobs: int = 8
+    backlog_workers: int = 2
     max_attempts: int = 3
     retry_backoff_s: float = 5.0
 

@@ -17,6 +17,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
@@ -180,6 +181,7 @@ class Worker(threading.Thread):
         self.after_store = after_store
         self.processor = processor
         self.ready = threading.Event()
+        self.retire = threading.Event()  # finish the current job, then stop (the service swaps workers)
         self.busy = False
 
     def run(self) -> None:
@@ -188,7 +190,7 @@ class Worker(threading.Thread):
             self.processor = Processor(self.config)
         self.ready.set()
         log.info("worker_ready", extra={"worker": self.name})
-        while not self.stop_event.is_set():
+        while not (self.stop_event.is_set() or self.retire.is_set()):
             job = claim_job(db, self.name, self.config.ingest.max_attempts)
             if job is None:
                 self.stop_event.wait(self.config.ingest.poll_seconds)
@@ -202,6 +204,7 @@ class Worker(threading.Thread):
                 self.stop_event.wait(1.0)
             finally:
                 self.busy = False
+        self.processor = None  # a retired worker's model is freed once the service lets go of it
 
 
 class ServiceAlreadyRunning(RuntimeError):
@@ -255,6 +258,10 @@ class Service:
         self.after_store: list[AfterStore] = []
         self.components: list[Component] = []
         self.workers: list[Worker] = []
+        self.retired: list[Worker] = []
+        self.backlog_mode = False
+        self._started_workers = 0
+        self._pending_workers = 0  # workers to start once the retired ones have finished their job
         self._signals = 0
 
     def add_component(self, component: Component) -> None:
@@ -280,11 +287,9 @@ class Service:
         if channels(self.config.alerts):
             dispatcher_for(self.config)  # sends alerts left pending by a previous run
         count = max(1, self.config.ingest.workers)
-        self.workers = [Worker(f"worker-{n + 1}", self.config, self.stop_event, self.after_store,
-                               self.processor if n == 0 else None) for n in range(count)]
         try:
-            for worker in self.workers:
-                worker.start()
+            self._start_workers(count, self.processor)
+            self.processor = None  # held by the first worker only, so it can be freed in backlog mode
             for component in self.components:
                 component.start()
             self.watcher.start()
@@ -292,6 +297,7 @@ class Service:
             while not self.stop_event.is_set():
                 try:
                     self.watcher.poll_once(db)
+                    self._balance(db)
                 except Exception:  # noqa: BLE001 - the watcher keeps watching; the file is retried later
                     log.exception("poll_failed")
                     self.stop_event.wait(1.0)
@@ -299,7 +305,7 @@ class Service:
         finally:
             self.stop_event.set()
             self.watcher.stop()
-            for worker in self.workers:
+            for worker in self.workers + self.retired:
                 worker.join()
             for component in reversed(self.components):
                 component.stop()
@@ -307,11 +313,58 @@ class Service:
             log.info("service_stopped")
 
 
+    def _start_workers(self, count: int, processor: Processor | None = None) -> None:
+        # Each worker's model gets cores / count threads (process.threads_per_worker).
+        config = replace(self.config, ingest=replace(self.config.ingest, workers=count))
+        self.workers = []
+        for n in range(count):
+            self._started_workers += 1
+            worker = Worker(f"worker-{self._started_workers}", config, self.stop_event, self.after_store,
+                            processor if n == 0 else None)
+            self.workers.append(worker)
+            worker.start()
+
+    def _balance(self, db: sqlite_utils.Database) -> None:
+        """Enter backlog mode when enough recordings wait; leave it when the queue is empty.
+
+        The outgoing workers finish their current job first (a job is claimed by one worker only,
+        so nothing is processed twice); the incoming ones start once they have, so at most one set of
+        models is in memory.
+        """
+        self.retired = [w for w in self.retired if w.is_alive()]
+        if self._pending_workers:
+            if not self.retired:  # the outgoing models are freed before the new ones load
+                self._start_workers(self._pending_workers)
+                self._pending_workers = 0
+            return
+        ingest = self.config.ingest
+        if ingest.backlog_jobs <= 0 or ingest.backlog_workers <= max(1, ingest.workers):
+            return
+        waiting = waiting_jobs(db)
+        if not self.backlog_mode and waiting >= ingest.backlog_jobs:
+            self._swap(ingest.backlog_workers, backlog=True, waiting=waiting)
+        elif self.backlog_mode and waiting == 0 and not any(w.busy for w in self.workers):
+            self._swap(max(1, ingest.workers), backlog=False, waiting=waiting)
+
+    def _swap(self, count: int, *, backlog: bool, waiting: int) -> None:
+        for worker in self.workers:
+            worker.retire.set()
+        self.retired.extend(self.workers)
+        self.backlog_mode = backlog
+        log.info("backlog_mode" if backlog else "backlog_cleared", extra={"waiting": waiting, "workers": count})
+        self._pending_workers = count
+
+
+def waiting_jobs(db: sqlite_utils.Database) -> int:
+    """Recordings queued and not yet claimed by a worker."""
+    placeholders = ",".join("?" for _ in ACTIVE_STATES)
+    return db.execute(f"select count(*) from jobs where claimed_by is null and state in ({placeholders})",
+                      ACTIVE_STATES).fetchone()[0]
+
+
 def process_now(db: sqlite_utils.Database, config: Config, processor: Processor, path: Path,
                 mailbox: str = "") -> dict:
     """`vmtriage process`: take one file directly (not from the inbox) and return its message row."""
-    from dataclasses import replace
-
     from .hashing import sha256_file
     from .ingest import take_file
 

@@ -125,7 +125,8 @@ def run_bench(options: BenchOptions, progress=print) -> dict:
             for label, workers in (("one_at_a_time", 1), ("backlog_mode", options.backlog_workers)):
                 progress(f"backlog of {len(rec.backlog)}: {label} ({workers} worker(s))")
                 arms[f"backlog_{label}"] = _arm("backlog", {**common, "files": [str(p) for p in rec.backlog],
-                                                             "workers": workers, "workdir": str(work / label)},
+                                                             "backlog_workers": workers,
+                                                             "workdir": str(work / label)},
                                                 notes)
         if "latency" in selected:
             progress("drop to listed in a running `vmtriage run`")
