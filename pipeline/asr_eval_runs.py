@@ -46,6 +46,9 @@ def run_asr_eval(config: Config, *, data_dir: Path | None = None, real_dir: Path
     real_dir = real_dir or (REAL_SPEECH if REAL_SPEECH.is_dir() else None)
     if real_dir:
         data_sets.append(("real speech", Path(real_dir)))
+    from .triage import Triager
+
+    triager = Triager(config.paths.rules_dir)  # the triage the practice runs: what the patient gets
     summaries = []
     for tc in configurations(config.transcription, **options):
         try:
@@ -54,7 +57,7 @@ def run_asr_eval(config: Config, *, data_dir: Path | None = None, real_dir: Path
             echo(f"skipped {label(tc)}: {exc}")
             continue
         for set_name, directory in data_sets:
-            summary = evaluate(transcriber, directory, name=f"{label(tc)} | {set_name}")
+            summary = evaluate(transcriber, directory, name=f"{label(tc)} | {set_name}", triager=triager)
             echo(format_table([summary]).splitlines()[-1])
             summaries.append(summary)
             on_summary and on_summary(summary)
