@@ -18,6 +18,7 @@ import jiwer
 import numpy as np
 
 from . import audio as audio_stage
+from . import quality
 from .records import URGENCY_RANK
 from .transcribe import Transcriber
 
@@ -191,7 +192,7 @@ def evaluate(transcriber: Transcriber, data_dir: Path, name: str = "", triager=N
         started, cpu_started = time.perf_counter(), time.process_time()
         samples = load_samples(data_dir, ref.file)
         audio_stage.measure(samples)  # the per-message measures (VAD included) count toward the cost
-        transcript = transcriber.transcribe(samples)
+        transcript = quality.drop_hallucinated_tail(transcriber.transcribe(samples))  # as the pipeline stores it
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         hypothesis = transcript.triage_text if transcript.language != "en" else transcript.text
         reference, hyp = normalise(ref.reference), normalise(hypothesis)
