@@ -18,6 +18,7 @@ from .model_registry import resolve_model
 from .records import Transcript, Word
 
 PROMPT_MODES = ("initial_prompt", "hotwords", "both")
+TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)  # faster-whisper's fallback ladder
 
 
 class Transcriber(Protocol):
@@ -128,7 +129,8 @@ class FasterWhisperTranscriber:
             hotwords=prompt if mode in ("hotwords", "both") else None,
             word_timestamps=transcribing and self.config.word_timestamps,
             vad_filter=self.config.vad_filter,
-            condition_on_previous_text=False,
+            condition_on_previous_text=self.config.condition_on_previous_text,
+            temperature=TEMPERATURES if self.config.temperature_fallback else 0.0,
             hallucination_silence_threshold=self.config.hallucination_silence_threshold or None,
         )
         return list(segments), info
