@@ -108,3 +108,16 @@ def test_eval_asr_command_reports_wer_and_term_recall(tmp_path):
     first = json.loads(result.stdout.splitlines()[0])
     assert first["files"] == 1 and 0.0 <= first["wer"] < 0.5 and first["term_recall"] is not None
     assert first["red_flag_files"] == 1 and first["triage_kept"] is not None
+
+
+def test_any_transcription_setting_can_be_set_for_an_eval_run():
+    from pipeline.asr_eval_runs import configurations, parse_settings
+    from pipeline.config import TranscriptionConfig
+
+    settings = parse_settings(["hallucination_silence_threshold=0.5", "condition_on_previous_text=true",
+                               "prompt_file=prompt_vocab.txt"])
+    (tc,) = configurations(TranscriptionConfig(), settings=settings)
+    assert (tc.hallucination_silence_threshold, tc.condition_on_previous_text, tc.prompt_file) == (
+        0.5, True, "prompt_vocab.txt")
+    with pytest.raises(ValueError, match="KEY=VALUE"):
+        parse_settings(["no_such_setting=1"])
