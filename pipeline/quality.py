@@ -89,6 +89,26 @@ def drop_hallucinated_tail(transcript: Transcript) -> Transcript:
     return replace(transcript, text="".join(w.word for w in kept).strip(), words=kept)
 
 
+# Whisper copies a prompt word in place of what was said ("bill" -> "refill", "medicine" -> "metformin",
+# "the leg is" -> "Eliquis"): measured on the phone set, such copies have word probability 0.00, while
+# prompt words really said were heard at 0.14 or more.
+PROMPT_ECHO_MAX_P = 0.02
+COMMON_WORDS = frozenset("""about after because been calling call can't could doctor doctor's from have just last
+message mother need office please really since that their there they this through week what when where which
+with would your""".split())
+
+
+def _bare(word: str) -> str:
+    return re.sub(r"[^\w']", "", word.lower())
+
+
+def prompt_echoes(transcript: Transcript) -> list[str]:
+    """Content words of the domain prompt that Whisper wrote but barely heard: maybe copied, not said."""
+    vocabulary = {w for w in map(_bare, transcript.prompt.split()) if len(w) >= 4 and w not in COMMON_WORDS}
+    return [_bare(w.word) for w in transcript.words
+            if w.probability < PROMPT_ECHO_MAX_P and _bare(w.word) in vocabulary]
+
+
 def listen_reasons(transcript: Transcript, audio: AudioInfo, *, min_confidence: float) -> list[str]:
     reasons = []
     text = transcript.text.strip()
@@ -104,6 +124,9 @@ def listen_reasons(transcript: Transcript, audio: AudioInfo, *, min_confidence: 
         if speech_s >= MIN_SPEECH_FOR_RATE_S and rate < MIN_WORDS_PER_SPEECH_S:
             # Whisper sometimes collapses or drops stretches of speech; what it dropped may be the red flag.
             reasons.append(f"missing_words: only {rate:.1f} words per second of speech heard; parts may be missing")
+        echoes = prompt_echoes(transcript)
+        if echoes:
+            reasons.append(f"prompt_echo: {', '.join(echoes)} may be copied from the domain prompt, not said")
         lowered = text.lower()
         if any(p in lowered for p in STOCK_PHRASES) and audio.speech_share < 0.5:
             reasons.append("hallucination: a stock phrase over little speech")

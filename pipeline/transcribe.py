@@ -145,6 +145,7 @@ class FasterWhisperTranscriber:
         ]
         transcript = assemble_transcript(segments, words, language, language_probability,
                                          engine="faster-whisper", model=self.config.model)
+        transcript.prompt = self.prompt_for(language) or ""
         text = transcript.text
         if self.multilingual and language != "en" and text and self.config.translate_non_english:
             translated, _ = self._run(samples, task="translate", language=language)

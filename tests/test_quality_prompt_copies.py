@@ -1,4 +1,5 @@
-"""A final sentence Whisper made up after the caller stopped ("Thank you very much.") is dropped."""
+"""Text Whisper wrote but nobody said: a made-up final sentence ("Thank you very much.") is dropped;
+a domain-prompt word written in place of what was said makes a person listen."""
 
 from __future__ import annotations
 
@@ -61,3 +62,36 @@ def test_thank_you_whisper_adds_after_a_telephone_message_is_dropped():
     assert raw.text.endswith("Thank you very much."), raw.text  # the audio still triggers it
     kept = quality.apply(raw, decoded.info, min_confidence=0.55)
     assert kept.text.endswith("call the lab back."), kept.text
+
+
+PROMPT = "I need a refill of my lisinopril, metformin, warfarin, Eliquis. Please call me back."
+
+
+def test_a_prompt_word_barely_heard_is_a_reason_to_listen():
+    heard = words((" Hi,", 0.79), (" I", 0.94), (" got", 0.98), (" a", 0.98), (" refill", 0.0), (" for", 0.94))
+    transcript = Transcript("Hi, I got a refill for", "en", 1.0, words=heard, prompt=PROMPT)
+    assert quality.prompt_echoes(transcript) == ["refill"]
+
+
+def test_a_prompt_word_heard_clearly_enough_is_no_echo():
+    heard = words((" I", 0.53), (" need", 0.53), (" a", 0.64), (" refill", 0.19), (" of", 0.24), (" my", 0.97))
+    assert quality.prompt_echoes(Transcript("x", "en", 1.0, words=heard, prompt=PROMPT)) == []
+
+
+def test_without_a_prompt_nothing_is_an_echo():
+    heard = words((" a", 0.98), (" refill", 0.0))
+    assert quality.prompt_echoes(Transcript("x", "en", 1.0, words=heard)) == []
+
+
+@pytest.mark.slow
+def test_prompt_word_whisper_writes_for_bill_makes_a_person_listen():
+    # vm20 says "I got a bill for my last visit"; base with the domain prompt writes "refill" (p 0.00).
+    from pipeline.transcribe import FasterWhisperTranscriber
+
+    decoded = decode(PHONE_SET / "vm20.wav")
+    transcriber = FasterWhisperTranscriber(
+        TranscriptionConfig(use_domain_prompt=True, prompt_mode="initial_prompt", prompt_file="prompt.txt",
+                            cpu_threads=1), RULES_DIR)
+    transcript = quality.apply(transcriber.transcribe(decoded.samples), decoded.info, min_confidence=0.55)
+    assert "refill" in transcript.text.lower(), transcript.text  # the audio still triggers the copy
+    assert transcript.needs_listen and any(r.startswith("prompt_echo: refill") for r in transcript.listen_reasons)
