@@ -30,7 +30,7 @@ ORDINALS = {"one": "first", "two": "second", "three": "third", "five": "fifth", 
             "nine": "ninth", "twelve": "twelfth"}
 SPELLINGS = {"etc": "et cetera", "etcetera": "et cetera", "em": "them",
              "dr": "doctor", "mr": "mister", "mrs": "missus", "ok": "okay", "lightheaded": "light headed",
-             "nosebleed": "nose bleed", "e-mail": "email", "cannot": "can not"}
+             "nosebleed": "nose bleed", "cannot": "can not"}
 CONTRACTIONS = {"i'm": "i am", "i've": "i have", "i'll": "i will", "it's": "it is", "he's": "he is",
                 "she's": "she is", "that's": "that is", "we're": "we are", "they're": "they are",
                 "you're": "you are", "don't": "do not", "doesn't": "does not", "didn't": "did not",
@@ -71,6 +71,7 @@ def normalise(text: str) -> str:
     text = re.sub(r"\b(\d+)(st|nd|rd|th)\b", lambda m: f" {ordinal_words(m.group(1))} ", text)
     text = re.sub(r"\ba hundred\b", "one hundred", text)  # "a hundred and two" == "102"
     text = re.sub(r"\d+", lambda m: f" {number_words(m.group())} ", text)
+    text = re.sub(r"\be-mail", "email", text)  # before punctuation becomes space
     text = re.sub(r"'s\b", "s", text)
     text = re.sub(r"n't\b", "nt", text)
     text = re.sub(r"[^\w\s]", " ", text)

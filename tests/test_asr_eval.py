@@ -57,6 +57,7 @@ def test_a_hundred_is_one_hundred():
 def test_abbreviations_are_compared_in_full():
     assert normalise("Philip Steels, etc.") == normalise("philip steels et cetera")
     assert normalise("God bless 'em") == normalise("god bless them")
+    assert normalise("my e-mail") == normalise("my email")
 
 
 def test_term_recall_and_corpus_wer():
