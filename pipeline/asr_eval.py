@@ -116,7 +116,7 @@ class FileResult:
     audio_s: float
     elapsed_s: float
     confidence: float
-    needs_listen_hint: bool
+    needs_listen_hint: bool  # quality.apply said a person must listen (as the pipeline would)
     cpu_s: float = 0.0  # CPU time of all threads: unlike wall time, not inflated by other busy programs
     reference_urgency: str = ""  # the project's triage of what was said ...
     hypothesis_urgency: str = ""  # ... and of what was heard: what the patient actually gets
@@ -145,13 +145,16 @@ class EvalSummary:
     cpu_rtf: float = 0.0
     triage_kept: float | None = None  # share of red-flag clips whose transcript triages as urgent as said
     red_flag_files: int = 0
+    lowered_unflagged: int = 0  # red-flag clips triaged lower AND not marked for a person to listen
+
 
     def headline(self) -> dict:
         return {"name": self.name, "files": self.files, "wer": round(self.wer, 4),
                 "term_recall": None if self.term_recall is None else round(self.term_recall, 4),
                 "terms": self.terms,
                 "triage_kept": None if self.triage_kept is None else round(self.triage_kept, 4),
-                "red_flag_files": self.red_flag_files, "rtf": round(self.rtf, 3), "cpu_rtf": round(self.cpu_rtf, 3),
+                "red_flag_files": self.red_flag_files, "lowered_unflagged": self.lowered_unflagged,
+                "rtf": round(self.rtf, 3), "cpu_rtf": round(self.cpu_rtf, 3),
                 "audio_s": round(self.audio_s, 1)}
 
 
@@ -192,8 +195,10 @@ def evaluate(transcriber: Transcriber, data_dir: Path, name: str = "", triager=N
     for ref in load_references(data_dir):
         started, cpu_started = time.perf_counter(), time.process_time()
         samples = load_samples(data_dir, ref.file)
-        audio_stage.measure(samples)  # the per-message measures (VAD included) count toward the cost
-        transcript = quality.drop_hallucinated_tail(transcriber.transcribe(samples))  # as the pipeline stores it
+        info = audio_stage.measure(samples)  # the per-message measures (VAD included) count toward the cost
+        # As the pipeline stores it: a made-up final sentence dropped, the reasons to listen set.
+        min_confidence = getattr(getattr(transcriber, "config", None), "min_confidence", 0.55)
+        transcript = quality.apply(transcriber.transcribe(samples), info, min_confidence=min_confidence)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         hypothesis = transcript.triage_text if transcript.language != "en" else transcript.text
         reference, hyp = normalise(ref.reference), normalise(hypothesis)
@@ -202,7 +207,7 @@ def evaluate(transcriber: Transcriber, data_dir: Path, name: str = "", triager=N
             wer=jiwer.wer(reference, hyp) if hyp else 1.0,
             terms=ref.terms, missed_terms=[t for t in ref.terms if not term_found(t, hypothesis)],
             audio_s=samples.size / audio_stage.SAMPLE_RATE, elapsed_s=elapsed,
-            confidence=transcript.confidence, needs_listen_hint=transcript.confidence < 0.55, cpu_s=cpu,
+            confidence=transcript.confidence, needs_listen_hint=transcript.needs_listen, cpu_s=cpu,
         ))
     if triager is not None:
         add_triage(results, triager)
@@ -231,15 +236,17 @@ def summarise(name: str, results: list[FileResult]) -> EvalSummary:
         cpu_rtf=sum(r.cpu_s for r in results) / audio_s if audio_s else 0.0,
         triage_kept=sum(r.triage_kept for r in flagged) / len(flagged) if flagged else None,
         red_flag_files=len(flagged),
+        lowered_unflagged=sum(not r.triage_kept and not r.needs_listen_hint for r in flagged),
     )
 
 
 def format_table(summaries: list[EvalSummary]) -> str:
     lines = [f"{'configuration':<44} {'files':>5} {'WER':>7} {'term recall':>12} {'triage kept':>12} "
-             f"{'RTF':>6} {'CPU-s/s':>7}"]
+             f"{'silent':>6} {'RTF':>6} {'CPU-s/s':>7}"]
     for s in summaries:
         recall = "-" if s.term_recall is None else f"{s.term_recall:.1%} ({s.terms})"
         kept = "-" if s.triage_kept is None else f"{s.triage_kept:.1%} ({s.red_flag_files})"
+        silent = "-" if s.triage_kept is None else str(s.lowered_unflagged)
         lines.append(f"{s.name:<44} {s.files:>5} {s.wer:>7.1%} {recall:>12} {kept:>12} "
-                     f"{s.rtf:>6.3f} {s.cpu_rtf:>7.3f}")
+                     f"{silent:>6} {s.rtf:>6.3f} {s.cpu_rtf:>7.3f}")
     return "\n".join(lines)

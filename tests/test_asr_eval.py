@@ -81,6 +81,7 @@ def test_triage_kept_counts_red_flag_clips_whose_transcript_triages_as_urgent_as
     summary = summarise("x", results)
     assert [r.red_flag for r in results] == [True, True, False]
     assert summary.red_flag_files == 2 and summary.triage_kept == pytest.approx(0.5)
+    assert summary.lowered_unflagged == 1  # b: lowered, and nothing asked a person to listen
 
 
 def test_phone_set_has_at_least_30_voicemails_with_red_flag_terms():
