@@ -50,13 +50,13 @@ def test_without_word_probabilities_the_transcript_is_unchanged():
 
 @pytest.mark.slow
 def test_thank_you_whisper_adds_after_a_telephone_message_is_dropped():
-    # vm13 says "... Please call the lab back." and stops; base with the full domain prompt as
+    # vm13 says "... Please call the lab back." and stops; base with the sentence prompt (prompt_sentences.txt) as
     # initial_prompt appends "Thank you very much." (measured; probabilities 0.02/0.97/0.08/0.99).
     from pipeline.transcribe import FasterWhisperTranscriber
 
     decoded = decode(PHONE_SET / "vm13.wav")
     transcriber = FasterWhisperTranscriber(
-        TranscriptionConfig(use_domain_prompt=True, prompt_mode="initial_prompt", prompt_file="prompt.txt",
+        TranscriptionConfig(use_domain_prompt=True, prompt_mode="initial_prompt", prompt_file="prompt_sentences.txt",
                             hallucination_silence_threshold=0.0, cpu_threads=1), RULES_DIR)
     raw = transcriber.transcribe(decoded.samples)
     assert raw.text.endswith("Thank you very much."), raw.text  # the audio still triggers it
@@ -85,12 +85,12 @@ def test_without_a_prompt_nothing_is_an_echo():
 
 @pytest.mark.slow
 def test_prompt_word_whisper_writes_for_bill_makes_a_person_listen():
-    # vm20 says "I got a bill for my last visit"; base with the domain prompt writes "refill" (p 0.00).
+    # vm20 says "I got a bill for my last visit"; base with the sentence prompt writes "refill" (p 0.00).
     from pipeline.transcribe import FasterWhisperTranscriber
 
     decoded = decode(PHONE_SET / "vm20.wav")
     transcriber = FasterWhisperTranscriber(
-        TranscriptionConfig(use_domain_prompt=True, prompt_mode="initial_prompt", prompt_file="prompt.txt",
+        TranscriptionConfig(use_domain_prompt=True, prompt_mode="initial_prompt", prompt_file="prompt_sentences.txt",
                             cpu_threads=1), RULES_DIR)
     transcript = quality.apply(transcriber.transcribe(decoded.samples), decoded.info, min_confidence=0.55)
     assert "refill" in transcript.text.lower(), transcript.text  # the audio still triggers the copy
