@@ -33,6 +33,7 @@ class TranscriptionConfig:
     languages: tuple[str, ...] = ("en", "es")  # callers' languages: detection picks among these (empty: any)
     use_domain_prompt: bool = True
     prompt_file: str = "prompt.txt"  # under rules_dir; prompt.<lang>.txt beside it for other languages
+    translation_prompt_file: str = "prompt_sentences.txt"  # English sentences steer translations better
     prompt_mode: str = "initial_prompt"  # or "hotwords" or "both" (hotwords: faster-whisper only)
     word_timestamps: bool = True  # per-word times and probabilities (an extra alignment pass)
     hallucination_silence_threshold: float = 0.0  # s; >0 skips silences this long around suspect text

@@ -8,6 +8,7 @@ callers reuse one instance per worker.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
@@ -99,13 +100,15 @@ class FasterWhisperTranscriber:
             self.model_path, device="cpu", compute_type=config.compute_type, cpu_threads=config.cpu_threads
         )
         self.rules_dir = rules_dir
-        self.prompts: dict[str, str | None] = {}
+        self.prompts: dict[tuple[str, str], str | None] = {}
         self.name = f"faster-whisper:{config.model}"
 
-    def prompt_for(self, language: str) -> str | None:
-        if language not in self.prompts:
-            self.prompts[language] = load_domain_prompt(self.rules_dir, self.config, language)
-        return self.prompts[language]
+    def prompt_for(self, language: str, task: str = "transcribe") -> str | None:
+        if (language, task) not in self.prompts:
+            config = self.config if task == "transcribe" else replace(
+                self.config, prompt_file=self.config.translation_prompt_file)
+            self.prompts[language, task] = load_domain_prompt(self.rules_dir, config, language)
+        return self.prompts[language, task]
 
     def _language(self, samples: np.ndarray) -> tuple[str, float]:
         if not self.multilingual:
@@ -119,7 +122,7 @@ class FasterWhisperTranscriber:
         transcribing = task == "transcribe"
         mode = self.config.prompt_mode
         # Translation output is English: the English prompt steers its clinical words.
-        prompt = self.prompt_for(language if transcribing else "en")
+        prompt = self.prompt_for(language) if transcribing else self.prompt_for("en", task)
         segments, info = self.model.transcribe(
             samples,
             language=language,
