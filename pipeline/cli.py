@@ -531,6 +531,8 @@ def _eval_commands() -> click.Group:
 @click.option("--beam-size", type=int)
 @click.option("--word-timestamps/--no-word-timestamps", default=None)
 @click.option("--cpu-threads", type=int)
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
+              help="Any [transcription] setting, e.g. hallucination_silence_threshold=0.5 (repeatable).")
 @click.option("--compare", is_flag=True, help="Side by side: tiny.en and base, with and without the prompt.")
 @click.option("--openai-checkpoint", type=click.Path(dir_okay=False, exists=True),
               help="Also run openai-whisper with this .pt checkpoint on the same audio.")
@@ -539,17 +541,22 @@ def _eval_commands() -> click.Group:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per configuration and data set.")
 @click.pass_context
 def eval_asr(ctx, data_dir, models, engine, prompt, prompt_mode, beam_size, word_timestamps, cpu_threads,
-             compare, openai_checkpoint, real_dir, as_json):
-    """WER after normalisation, red-flag term recall and real-time factor of speech to text."""
+             settings, compare, openai_checkpoint, real_dir, as_json):
+    """WER after normalisation, red-flag term recall, triage kept on red-flag clips, and real-time factor."""
     from .asr_eval import format_table
-    from .asr_eval_runs import run_asr_eval
+    from .asr_eval_runs import parse_settings, run_asr_eval
 
+    try:
+        settings = parse_settings(settings)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--set") from exc
     def emit(summary):  # as each configuration finishes: a long comparison shows progress
         _echo_json({**summary.headline(), "results": [asdict(r) for r in summary.results]})
 
     summaries = run_asr_eval(_config(ctx), data_dir=data_dir, models=models, engine=engine, prompt=prompt,
                              prompt_mode=prompt_mode, beam_size=beam_size, word_timestamps=word_timestamps,
-                             cpu_threads=cpu_threads, compare=compare, openai_checkpoint=openai_checkpoint,
+                             cpu_threads=cpu_threads, settings=settings, compare=compare,
+                             openai_checkpoint=openai_checkpoint,
                              real_dir=real_dir, echo=lambda line: click.echo(line, err=True),
                              on_summary=emit if as_json else None)
     if not as_json:

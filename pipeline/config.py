@@ -33,9 +33,12 @@ class TranscriptionConfig:
     languages: tuple[str, ...] = ("en", "es")  # callers' languages: detection picks among these (empty: any)
     use_domain_prompt: bool = True
     prompt_file: str = "prompt.txt"  # under rules_dir; prompt.<lang>.txt beside it for other languages
+    translation_prompt_file: str = "prompt_sentences.txt"  # English sentences steer translations better
     prompt_mode: str = "initial_prompt"  # or "hotwords" or "both" (hotwords: faster-whisper only)
     word_timestamps: bool = True  # per-word times and probabilities (an extra alignment pass)
     hallucination_silence_threshold: float = 0.0  # s; >0 skips silences this long around suspect text
+    condition_on_previous_text: bool = False  # True lets one mis-heard window steer the next
+    temperature_fallback: bool = True  # re-decode at higher temperature when a window looks garbled
     translate_non_english: bool = True
     cpu_threads: int = 0  # 0: let CTranslate2 decide
     vad_filter: bool = True

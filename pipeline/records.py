@@ -65,6 +65,7 @@ class Transcript:
     translation: str | None = None
     engine: str = ""
     model: str = ""
+    prompt: str = ""  # the domain prompt Whisper was given (not stored): quality looks for copies of it
 
     @property
     def triage_text(self) -> str:

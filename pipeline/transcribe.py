@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
@@ -19,6 +20,7 @@ from .model_registry import resolve_model
 from .records import Transcript, Word
 
 PROMPT_MODES = ("initial_prompt", "hotwords", "both")
+TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)  # faster-whisper's fallback ladder
 
 
 class Transcriber(Protocol):
@@ -126,13 +128,15 @@ class FasterWhisperTranscriber:
         )
         self.model.encode = RecentEncodings(self.model.encode)
         self.rules_dir = rules_dir
-        self.prompts: dict[str, str | None] = {}
+        self.prompts: dict[tuple[str, str], str | None] = {}
         self.name = f"faster-whisper:{config.model}"
 
-    def prompt_for(self, language: str) -> str | None:
-        if language not in self.prompts:
-            self.prompts[language] = load_domain_prompt(self.rules_dir, self.config, language)
-        return self.prompts[language]
+    def prompt_for(self, language: str, task: str = "transcribe") -> str | None:
+        if (language, task) not in self.prompts:
+            config = self.config if task == "transcribe" else replace(
+                self.config, prompt_file=self.config.translation_prompt_file)
+            self.prompts[language, task] = load_domain_prompt(self.rules_dir, config, language)
+        return self.prompts[language, task]
 
     def _language(self, samples: np.ndarray) -> tuple[str, float]:
         if not self.multilingual:
@@ -165,7 +169,7 @@ class FasterWhisperTranscriber:
         transcribing = task == "transcribe"
         mode = self.config.prompt_mode
         # Translation output is English: the English prompt steers its clinical words.
-        prompt = self.prompt_for(language if transcribing else "en")
+        prompt = self.prompt_for(language) if transcribing else self.prompt_for("en", task)
         segments, info = self.model.transcribe(
             samples,
             language=language,
@@ -175,7 +179,8 @@ class FasterWhisperTranscriber:
             hotwords=prompt if mode in ("hotwords", "both") else None,
             word_timestamps=transcribing and self.config.word_timestamps,
             vad_filter=self.config.vad_filter,
-            condition_on_previous_text=False,
+            condition_on_previous_text=self.config.condition_on_previous_text,
+            temperature=TEMPERATURES if self.config.temperature_fallback else 0.0,
             hallucination_silence_threshold=self.config.hallucination_silence_threshold or None,
         )
         return list(segments), info
@@ -190,6 +195,7 @@ class FasterWhisperTranscriber:
         ]
         transcript = assemble_transcript(segments, words, language, language_probability,
                                          engine="faster-whisper", model=self.config.model)
+        transcript.prompt = self.prompt_for(language) or ""
         text = transcript.text
         if self.multilingual and language != "en" and text and self.config.translate_non_english:
             translated, _ = self._run(samples, task="translate", language=language)

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.asr_eval import FileResult, load_references, load_samples, normalise, summarise, term_found
+from pipeline.asr_eval import FileResult, add_triage, load_references, load_samples, normalise, summarise, term_found
 from pipeline.cli import main
+from pipeline.paths import RULES_DIR
+from pipeline.triage import Triager
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PHONE_SET = Path(__file__).parent / "data" / "asr"
@@ -32,8 +34,30 @@ def test_case_punctuation_and_contractions_do_not_count_as_errors():
 
 def test_a_term_is_found_only_as_whole_words():
     assert term_found("stroke", "I think she is having a stroke.")
-    assert not term_found("stroke", "she had strokes of luck")
+    assert not term_found("stroke", "a fine brushstroke")
     assert not term_found("short of breath", "ideal short on breath")
+
+
+def test_a_term_heard_in_singular_or_plural_is_found():
+    # "my wounds from the surgery" still carries the clinical word "wound"; measured before: missed
+    assert term_found("wound", "My wounds from the surgery have opened up")
+    assert term_found("contractions", "I am having a contraction every five minutes")
+    assert not term_found("pus", "they are in part coming out")
+
+
+def test_ordinals_are_compared_as_spoken():
+    assert normalise("For the 20th time, on the 1st, the 32nd") == (
+        "for the twentieth time on the first the thirty second")
+
+
+def test_a_hundred_is_one_hundred():
+    assert normalise("a fever of a hundred and two") == normalise("a fever of 102")
+
+
+def test_abbreviations_are_compared_in_full():
+    assert normalise("Philip Steels, etc.") == normalise("philip steels et cetera")
+    assert normalise("God bless 'em") == normalise("god bless them")
+    assert normalise("my e-mail") == normalise("my email")
 
 
 def test_term_recall_and_corpus_wer():
@@ -44,6 +68,20 @@ def test_term_recall_and_corpus_wer():
     assert summary.wer == pytest.approx(2 / 7)
     assert summary.term_recall == pytest.approx(1 / 3)
     assert summary.rtf == pytest.approx(0.1)
+
+
+def test_triage_kept_counts_red_flag_clips_whose_transcript_triages_as_urgent_as_said():
+    results = [FileResult("a", "My husband has chest pain.", "My husband has chess pain.", 0.2, [], [], 3, 0.3, 0.9,
+                          False),
+               FileResult("b", "My husband has chest pain.", "My husband has a chest.", 0.4, [], [], 3, 0.3, 0.9,
+                          False),
+               FileResult("c", "I need a refill of my metformin.", "I need a rifle.", 0.4, [], [], 3, 0.3, 0.9,
+                          False)]
+    add_triage(results, Triager(RULES_DIR, model_path=None))
+    summary = summarise("x", results)
+    assert [r.red_flag for r in results] == [True, True, False]
+    assert summary.red_flag_files == 2 and summary.triage_kept == pytest.approx(0.5)
+    assert summary.lowered_unflagged == 1  # b: lowered, and nothing asked a person to listen
 
 
 def test_phone_set_has_at_least_30_voicemails_with_red_flag_terms():
@@ -71,3 +109,17 @@ def test_eval_asr_command_reports_wer_and_term_recall(tmp_path):
     assert result.exit_code == 0, result.output
     first = json.loads(result.stdout.splitlines()[0])
     assert first["files"] == 1 and 0.0 <= first["wer"] < 0.5 and first["term_recall"] is not None
+    assert first["red_flag_files"] == 1 and first["triage_kept"] is not None
+
+
+def test_any_transcription_setting_can_be_set_for_an_eval_run():
+    from pipeline.asr_eval_runs import configurations, parse_settings
+    from pipeline.config import TranscriptionConfig
+
+    settings = parse_settings(["hallucination_silence_threshold=0.5", "condition_on_previous_text=true",
+                               "prompt_file=prompt_vocab.txt"])
+    (tc,) = configurations(TranscriptionConfig(), settings=settings)
+    assert (tc.hallucination_silence_threshold, tc.condition_on_previous_text, tc.prompt_file) == (
+        0.5, True, "prompt_vocab.txt")
+    with pytest.raises(ValueError, match="KEY=VALUE"):
+        parse_settings(["no_such_setting=1"])

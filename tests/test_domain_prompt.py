@@ -14,7 +14,7 @@ CONFIG = TranscriptionConfig()
 
 def test_english_prompt_is_read_without_its_comment_lines():
     prompt = load_domain_prompt(RULES_DIR, CONFIG, "en")
-    assert "incision is bleeding" in prompt and "#" not in prompt
+    assert "incision" in prompt and "bleeding" in prompt and "#" not in prompt
 
 
 def test_spanish_messages_get_the_spanish_prompt():
@@ -34,3 +34,9 @@ def test_prompts_hold_no_digits_whisper_could_copy_into_a_transcript():
     for path in RULES_DIR.glob("prompt*.txt"):
         text = " ".join(ln for ln in path.read_text().splitlines() if not ln.startswith("#"))
         assert not re.search(r"\d", text), path.name
+
+
+def test_translations_are_steered_by_the_sentence_prompt():
+    # Spanish -> English with the word prompt gave "pain in my heart"; with sentences "pain in the chest".
+    translation = replace(CONFIG, prompt_file=CONFIG.translation_prompt_file)
+    assert "incision is bleeding" in load_domain_prompt(RULES_DIR, translation, "en")
