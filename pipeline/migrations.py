@@ -233,12 +233,18 @@ def _ingest_claims_sidecars(db: sqlite_utils.Database) -> None:
     quarantine.create_index(["source_key"])
 
 
+def _transcript_dropped_tail(db: sqlite_utils.Database) -> None:
+    """The final sentence quality checks took out of a transcript as made up (triage still reads it)."""
+    db["messages"].add_column("dropped_tail", str)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _initial,
     _callbacks_targets,
     _alerts_log,
     _web_users_sessions_reviews,
     _ingest_claims_sidecars,
+    _transcript_dropped_tail,
 ]
 
 

@@ -85,8 +85,9 @@ def drop_hallucinated_tail(transcript: Transcript) -> Transcript:
     cut = hallucinated_tail(transcript.words)
     if not cut:
         return transcript
-    kept = transcript.words[:-cut]
-    return replace(transcript, text="".join(w.word for w in kept).strip(), words=kept)
+    kept, dropped = transcript.words[:-cut], transcript.words[-cut:]
+    return replace(transcript, text="".join(w.word for w in kept).strip(), words=kept,
+                   dropped_tail="".join(w.word for w in dropped).strip())
 
 
 # Whisper copies a prompt word in place of what was said ("bill" -> "refill", "medicine" -> "metformin",

@@ -66,11 +66,17 @@ class Transcript:
     engine: str = ""
     model: str = ""
     prompt: str = ""  # the domain prompt Whisper was given (not stored): quality looks for copies of it
+    # A final sentence quality.drop_hallucinated_tail took out of `text` as made up. Stored, and still
+    # read by triage: if it was real speech heard badly, a red flag in it must still count.
+    dropped_tail: str = ""
 
     @property
     def triage_text(self) -> str:
-        """English text for triage: the translation when the caller spoke another language."""
-        return self.translation or self.text
+        """English text for triage: the translation when the caller spoke another language; else the
+        text with any dropped final sentence (over-triage costs minutes, under-triage can cost a life)."""
+        if self.translation:
+            return self.translation
+        return f"{self.text} {self.dropped_tail}".strip() if self.dropped_tail else self.text
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,8 @@ def _latest_producer(db: sqlite_utils.Database, message_id: int) -> str:
 
 def _stored_transcript(row: dict) -> Transcript:
     return Transcript(text=row["transcript"] or "", language=row["language"] or "", language_probability=1.0,
-                      translation=row["translation"], needs_listen=bool(row["needs_listen"]),
+                      translation=row["translation"], dropped_tail=row.get("dropped_tail") or "",
+                      needs_listen=bool(row["needs_listen"]),
                       listen_reasons=list(row["listen_reasons"] or []))
 
 

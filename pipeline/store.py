@@ -94,6 +94,7 @@ def insert_message(
         "language": transcript.language,
         "transcript": transcript.text,
         "translation": transcript.translation,
+        "dropped_tail": transcript.dropped_tail,
         "words": json.dumps([asdict(w) for w in transcript.words]),
         "asr_confidence": transcript.confidence,
         "needs_listen": int(transcript.needs_listen),
