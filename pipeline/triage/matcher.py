@@ -1,5 +1,8 @@
 """Find red-flag mentions, then judge their context with medspaCy ConText.
 
+Fillers and stammers ("um", "it's it's") are removed first (disfluency.py); mentions keep the
+offsets and words of the original text.
+
 Targets come from the regular expressions in rules/red_flags.yaml (one compiled alternation per
 rule) plus sounds-like matches for ASR mis-hearings (phonetic.py). They become spaCy entities on a
 blank English pipeline with a rule-based sentencizer (no downloaded model), and ConText, with the
@@ -19,6 +22,7 @@ from loguru import logger
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
+from .disfluency import clean
 from .phonetic import SoundMatcher
 from .ruleset import RuleSet
 
@@ -89,7 +93,11 @@ class RedFlagMatcher:
                 spans.append(span)
         return spans
 
-    def mentions(self, text: str) -> list[Mention]:
+    def mentions(self, original: str) -> list[Mention]:
+        """Mentions found in the text without its fillers and stammers (disfluency.py); their
+        offsets and words are those of the original text."""
+        cleaned = clean(original)
+        text = cleaned.text
         hits = self._hits(text)
         if not hits:
             return []  # most messages: no tokenising, no ConText
@@ -109,7 +117,8 @@ class RedFlagMatcher:
             for ent in doc.ents:
                 by = next((s._.vmt_by for s in group if s.start == ent.start and s.end == ent.end
                            and s.label_ == ent.label_), "pattern")
-                out.append(Mention(ent.label_, ent.text, ent.start_char, ent.end_char,
+                start, end = cleaned.span(ent.start_char, ent.end_char)
+                out.append(Mention(ent.label_, original[start:end], start, end,
                                    contexts.get((ent.start, ent.end), ""), by))
         out.sort(key=lambda m: m.start)
         return out
