@@ -18,7 +18,8 @@ class RuleError(ValueError):
 
 FACT_NAMES = ("temperature_f", "days_since_procedure", "youngest_age_days", "oldest_age_years",
               "weeks_pregnant", "on_blood_thinner", "pregnant", "procedure_mentioned", "medication_mentioned",
-              "glucose_mg_dl", "fever_or_headache", "systolic_bp", "diastolic_bp", "inr")
+              "glucose_mg_dl", "fever_or_headache", "systolic_bp", "diastolic_bp", "inr", "hemoglobin",
+              "potassium", "potassium_low", "sodium", "sodium_high", "frail_elder", "postpartum", "serotonergic_drugs")
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,8 @@ class FactVocabulary:
     infant_words: dict = field(default_factory=dict)
     relative_days: dict = field(default_factory=dict)
     weekday_days: int = 7
+    care_home_words: tuple[str, ...] = ()
+    serotonergic_medications: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -201,7 +204,9 @@ def load_vocabulary(path: Path) -> FactVocabulary:
         return FactVocabulary()
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return FactVocabulary(tuple(raw.get("procedure_words", ())), dict(raw.get("infant_words", {})),
-                          dict(raw.get("relative_days", {})), int(raw.get("weekday_days", 7)))
+                          dict(raw.get("relative_days", {})), int(raw.get("weekday_days", 7)),
+                          tuple(str(w).lower() for w in raw.get("care_home_words", ())),
+                          tuple(raw.get("serotonergic_medications", ())))
 
 
 def load_ruleset(rules_dir: Path) -> RuleSet:
