@@ -53,7 +53,7 @@ class Triager:
         meds = self.medications.find(text)
         facts = read_facts(text, self.ruleset.vocabulary, meds, self.ruleset.blood_thinner_phrases)
         result = decide(self.matcher.mentions(text), facts, cue_hits(text, self.ruleset.concern_cues),
-                        self.ruleset, opinion, thresholds)
+                        self.ruleset, opinion, thresholds, text=text)
         result.extraction = self.extractor.extract(text, meds, facts)
         return result
 

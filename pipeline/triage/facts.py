@@ -181,8 +181,9 @@ def read_facts(text: str, vocab: FactVocabulary, medications: list[MedicationHit
     frail = (oldest is not None and oldest >= 75) or any(
         re.search(rf"\b{re.escape(w)}\b", lowered) for w in vocab.care_home_words)
     serotonergic = {m.name for m in medications if m.name in vocab.serotonergic_medications}
+    # "I'm not on any blood thinners" says the opposite
     thinner = any(m.drug_class == "anticoagulant" for m in medications) or any(
-        p in lowered for p in blood_thinner_phrases)
+        _asserted(re.compile(rf"\b{re.escape(p)}\b", re.I), text) for p in blood_thinner_phrases if p in lowered)
     return Facts(
         temperature_f=max(temps) if temps else None,
         days_since_procedure=days,

@@ -1,6 +1,7 @@
 """Combine rules and classifier into a label (design.md, "Safety policy").
 
-- Asserted red flags whose conditions hold set a floor that nothing lowers.
+- Asserted red flags whose conditions hold set a floor that nothing lowers. An urgent flag with a
+  modifier (rules/severity.yaml: an infant, confusion, ketones...) sets an emergency floor.
 - Mentions that ConText marks negated, family, hypothetical, historical or admin, and flags whose
   numeric conditions do not hold, stay visible as reasons but set no floor.
 - The classifier may raise the urgency above the floor, never lower it. On its own (no rule fired)
@@ -23,6 +24,7 @@ from .concerns import CueHit, concern_scores
 from .facts import Facts, unmet_conditions
 from .matcher import Mention
 from .ruleset import RedFlagRule, RuleSet
+from .severity import escalate
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,18 @@ def weigh_mentions(mentions: list[Mention], facts: Facts, ruleset: RuleSet) -> E
     return ev
 
 
+def raise_severity(ev: Evidence, text: str, facts: Facts, ruleset: RuleSet) -> None:
+    """Urgent red flags that a modifier makes an emergency (rules/severity.yaml) join the floor."""
+    if not ev.floor_rules or not ruleset.escalations:
+        return
+    for esc, base, why in escalate(ev.floor_rules, text, facts, ruleset.escalations):
+        rule = RedFlagRule(id=esc.id, urgency=esc.urgency, concern=esc.concern or base.concern, label=esc.label,
+                           patterns=(), order=base.order)
+        ev.floor_rules.append(rule)
+        ev.reasons.append(Reason(kind="rule", label=f"{esc.label} (raises: {base.label})", rule_id=esc.id,
+                                 matched=why, urgency=esc.urgency, concern=rule.concern))
+
+
 def rule_floor(ev: Evidence) -> tuple[str, RedFlagRule | None]:
     if not ev.floor_rules:
         return "routine", None
@@ -118,9 +132,10 @@ def choose_concern(top_rule: RedFlagRule | None, opinion: ModelOpinion | None, s
 
 
 def decide(mentions: list[Mention], facts: Facts, hits: list[CueHit], ruleset: RuleSet,
-           opinion: ModelOpinion | None = None, th: Thresholds | None = None) -> TriageResult:
+           opinion: ModelOpinion | None = None, th: Thresholds | None = None, text: str = "") -> TriageResult:
     th = th or Thresholds()
     ev = weigh_mentions(mentions, facts, ruleset)
+    raise_severity(ev, text, facts, ruleset)
     floor, top_rule = rule_floor(ev)
     urgency = floor
     reasons = list(ev.reasons)

@@ -94,6 +94,7 @@ class RuleSet:
     blood_thinner_phrases: tuple[str, ...] = ()
     vocabulary: FactVocabulary = field(default_factory=FactVocabulary)
     recent_cues: tuple[str, ...] = ()  # "an hour ago", "this morning": a relative's "had" is happening now
+    escalations: tuple = ()  # severity.Escalation: urgent red flags that modifiers make emergencies
 
 
 def rules_version(rules_dir: Path) -> str:
@@ -210,6 +211,8 @@ def load_vocabulary(path: Path) -> FactVocabulary:
 
 
 def load_ruleset(rules_dir: Path) -> RuleSet:
+    from .severity import load_escalations  # severity builds on the records above
+
     rules_dir = Path(rules_dir)
     red_flags = load_red_flags(rules_dir / "red_flags.yaml")
     cues = load_concern_cues(rules_dir / "concerns.yaml")
@@ -218,4 +221,5 @@ def load_ruleset(rules_dir: Path) -> RuleSet:
                    context_rules=load_context_rules(rules_dir / "context.yaml"),
                    medications=meds, blood_thinner_phrases=thinner_phrases,
                    vocabulary=load_vocabulary(rules_dir / "facts.yaml"),
-                   recent_cues=load_recent_cues(rules_dir / "context.yaml"))
+                   recent_cues=load_recent_cues(rules_dir / "context.yaml"),
+                   escalations=load_escalations(rules_dir / "severity.yaml", {r.id for r in red_flags}))
