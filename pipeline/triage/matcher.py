@@ -74,11 +74,13 @@ class RedFlagMatcher:
                          for rule in ruleset.red_flags]
         self.sounds = SoundMatcher([(rule.id, phrase) for rule in ruleset.red_flags for phrase in rule.sounds_like])
 
-    def _hits(self, text: str) -> list[tuple[int, int, str, str]]:
+    def _hits(self, text: str, skip: frozenset[str] = frozenset()) -> list[tuple[int, int, str, str]]:
         """(start, end, rule id, pattern|sound) for every target in the raw text."""
         hits = [(m.start(), m.end(), rule_id, "pattern") for rule_id, regex in self.patterns
-                for m in regex.finditer(text)]
+                if rule_id not in skip for m in regex.finditer(text)]
         for hit in self.sounds.find(text):
+            if hit.rule_id in skip:
+                continue
             if not any(hit.rule_id == lab and a <= hit.start < b for a, b, lab, _ in hits):
                 hits.append((hit.start, hit.end, hit.rule_id, "sound"))
         return hits
@@ -93,12 +95,13 @@ class RedFlagMatcher:
                 spans.append(span)
         return spans
 
-    def mentions(self, original: str) -> list[Mention]:
+    def mentions(self, original: str, skip: frozenset[str] = frozenset()) -> list[Mention]:
         """Mentions found in the text without its fillers and stammers (disfluency.py); their
-        offsets and words are those of the original text."""
+        offsets and words are those of the original text. Rules in `skip` are not searched (the
+        caller knows they cannot apply: a fact they require is not stated)."""
         cleaned = clean(original)
         text = cleaned.text
-        hits = self._hits(text)
+        hits = self._hits(text, skip)
         if not hits:
             return []  # most messages: no tokenising, no ConText
         doc = self.nlp(text)
