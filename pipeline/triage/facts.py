@@ -18,8 +18,9 @@ NUM = r"(\d{1,3}(?:\.\d+)?)"
 _TEMP_CONTEXT = re.compile(r"\b(fever|temp|temperature|running|thermometer|reading|read|degrees|fiebre|hot|°)", re.I)
 _TEMP_NUMBER = re.compile(rf"(?<![\d.]){NUM}(?![\d])\s*(°|degrees|grados)?\s*(f|c|celsius|fahrenheit)?\b", re.I)
 _AGE = re.compile(r"(?<![\d.])(\d{1,3})[ -](day|days|week|weeks|month|months|year|years|yr)[ -]?(old)\b", re.I)
-_AGE_ES = re.compile(r"\b(?:bebé|bebe|niño|niña|hijo|hija)\s+de\s+(\d{1,2})\s+"
-                     r"(día|días|semana|semanas|mes|meses|año|años)",
+_AGE_ES = re.compile(r"\b(?:bebé|bebe|niño|niña|hijo|hija|papá|papa|mamá|mama|padre|madre|abuel[oa]|espos[oa]|"
+                     r"señora?|tiene)\s+(?:de\s+)?(\d{1,3})\s+"
+                     r"(días|día|semanas|semana|meses|mes|años|año)\b(?!\s+(?:de\s+)?(?:embarazo|embarazada))",
                      re.I)
 _WEEKS_PREG = re.compile(r"(?<![\d.])(\d{1,2})\s*(weeks|wks|semanas)(?!\s*(ago|out|since|after|later|post|from))",
                          re.I)
