@@ -44,7 +44,8 @@ _MEDICINE_WORD = re.compile(r"\b(medicine|medication|meds|pills?|tablets?|antibi
                             r"(started|put) (me|him|her|them) on|"
                             r"\w+(cillin|mycin|cycline|floxacin|statin|pril|sartan|olol|azole|prazole|dipine|gliptin|"
                             r"formin))\b", re.I)
-_BP = re.compile(r"\b(?:blood pressure|pressure|bp|b\.p\.)\b[^.?!\d]{0,30}?(\d{2,3})\s*(?:over|/)\s*(\d{2,3})\b", re.I)
+_BP = re.compile(r"\b(?:blood pressure|pressure|bp|b\.p\.|presión|presion)\b[^.?!\d]{0,30}?(\d{2,3})\s*"
+                 r"(?:over|/|sobre)\s*(\d{2,3})\b", re.I)
 _INR = re.compile(r"\binr\b[^.?!\d]{0,20}?(\d{1,2}(?:\.\d+)?)(?![\d])", re.I)
 # Lab values read out by a patient, a lab or a hospital (a hemoglobin A1c is not a hemoglobin).
 _HEMOGLOBIN = re.compile(r"\b(?:hemoglobin|haemoglobin|hgb|h and h|blood count)\b(?!\s*a\s?1\s?c)[^.?!\d]{0,25}?"
