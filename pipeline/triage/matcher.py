@@ -144,11 +144,30 @@ def _contexts(doc, recent_cues: tuple[str, ...] = ()) -> dict[tuple[int, int], s
         name = CATEGORY_NAMES.get(modifier.category)
         if name == "family" and _is_recent(target.sent.text.lower(), recent_cues):
             continue
+        if name == "negated" and _new_clause_after_denial(doc, m_end, target):
+            continue
         key = (target.start, target.end)
         if name and (key not in found or list(CATEGORY_NAMES.values()).index(name)
                      < list(CATEGORY_NAMES.values()).index(found[key])):
             found[key] = name
     return found
+
+
+_LIST_WORDS = {"or", "nor"}
+
+
+def _new_clause_after_denial(doc, modifier_end: int, target) -> bool:
+    """A comma between a denial and a red flag starts a new clause ("no fever, chest pain since this
+    morning"; "I don't have a fever, my chest hurts") unless the sentence is a list of denials
+    ("no chest pain, shortness of breath, or dizziness"). Only denials before the flag are judged."""
+    if modifier_end > target.start:
+        return False
+    between = doc[modifier_end:target.start]
+    if not any(t.text in (",", ";", "—", "-") for t in between):
+        return False
+    sent_end = target.sent.end
+    listed = doc[modifier_end:min(sent_end, target.end + 8)]
+    return not any(t.lower_ in _LIST_WORDS for t in listed)
 
 
 def _is_recent(sentence: str, recent_cues: tuple[str, ...]) -> bool:
