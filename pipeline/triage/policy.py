@@ -10,7 +10,8 @@
   always flagged for review. When it is unsure (its top probability is low, or it sees a real
   chance of urgency that nothing confirms) the message is flagged for review too.
 - Rules marked `review: true` (e.g. passive suicidal thoughts) always ask for a person.
-- Concern: the concern of the most urgent flag (the alarming part of a mixed message); otherwise
+- Concern: the concern of the most urgent flag (the alarming part of a mixed message), unless a
+  flag marked `names_cause` (a reaction to a medicine) explains it; otherwise
   the classifier's, helped by the concern cues; otherwise the cues alone. A symptom red flag within
   30 days of a procedure the message mentions is a post-op complication (concern `post_op`).
 """
@@ -182,6 +183,9 @@ def decide(mentions: list[Mention], facts: Facts, hits: list[CueHit], ruleset: R
         reasons.append(Reason(kind="policy", label="a person should always review this kind of message"))
     scores = concern_scores(hits)
     concern, concern_p = choose_concern(top_rule, opinion, scores, th)
+    cause = next((r for r in ev.floor_rules if r.names_cause), None)
+    if top_rule is not None and concern == "symptoms" and cause is not None:
+        concern = cause.concern  # hives then a closing throat after a new pill: a medication problem
     if top_rule is not None and concern == "symptoms" and after_procedure(facts):
         concern = "post_op"
     if opinion is not None and top_rule is None:

@@ -46,6 +46,7 @@ class RedFlagRule:
     not_fire_examples: tuple[str, ...] = ()
     order: int = 0  # position in the file: earlier rules win ties
     review: bool = False  # a person should always look at a message this rule fires on
+    names_cause: bool = False  # with a more urgent symptom flag, this flag's concern names the cause
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ def load_red_flags(path: Path) -> tuple[RedFlagRule, ...]:
             not_fire_examples=tuple(examples.get("not_fire", ())),
             order=order,
             review=bool(entry.get("review", False)),
+            names_cause=bool(entry.get("names_cause", False)),
         ))
     return tuple(rules)
 
