@@ -136,3 +136,8 @@ def test_an_urgent_flag_with_a_modifier_sets_an_emergency_floor():
     rules_only = Triager(RULES_DIR, model_path=None)
     assert rules_only.triage("my brother is on lithium and he is shaky").urgency == "urgent"
     assert rules_only.triage("my brother is on lithium and he is shaky and confused").urgency == "emergency"
+
+
+def test_a_symptom_message_dating_a_recent_procedure_is_post_op(triager):
+    result = triager.triage("I had my gallbladder surgery five days ago and I haven't had a bowel movement since")
+    assert result.concern == "post_op"

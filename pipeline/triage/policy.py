@@ -13,7 +13,8 @@
 - Concern: the concern of the most urgent flag (the alarming part of a mixed message), unless a
   flag marked `names_cause` (a reaction to a medicine) explains it; otherwise
   the classifier's, helped by the concern cues; otherwise the cues alone. A symptom red flag within
-  30 days of a procedure the message mentions is a post-op complication (concern `post_op`).
+  30 days of a procedure the message mentions is a post-op complication (concern `post_op`); so is
+  any symptom message that dates a procedure within 30 days.
 """
 
 from __future__ import annotations
@@ -186,8 +187,9 @@ def decide(mentions: list[Mention], facts: Facts, hits: list[CueHit], ruleset: R
     cause = next((r for r in ev.floor_rules if r.names_cause), None)
     if top_rule is not None and concern == "symptoms" and cause is not None:
         concern = cause.concern  # hives then a closing throat after a new pill: a medication problem
-    if top_rule is not None and concern == "symptoms" and after_procedure(facts):
-        concern = "post_op"
+    if concern == "symptoms" and after_procedure(facts) and (
+            top_rule is not None or facts.days_since_procedure is not None):
+        concern = "post_op"  # without a red flag only when the procedure is dated (within 30 days)
     if opinion is not None and top_rule is None:
         reasons.append(Reason(kind="classifier", label=f"concern: {concern}", concern=concern,
                               probability=round(opinion.concern.get(concern, 0.0), 3)))
