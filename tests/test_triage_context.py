@@ -73,3 +73,18 @@ STILL_URGENT = [
 @pytest.mark.parametrize(("urgency", "text"), STILL_URGENT, ids=[t for _, t in STILL_URGENT])
 def test_asserted_red_flags_keep_their_floor(rules_only, urgency, text):
     assert rules_only.triage(text).urgency == urgency
+
+
+def test_a_denial_does_not_reach_past_a_comma_into_a_new_clause(rules_only):
+    assert rules_only.triage("no fever, chest pain since this morning").urgency == "emergency"
+
+
+def test_a_list_of_denials_joined_by_or_stays_denied(rules_only):
+    assert rules_only.triage("no chest pain, shortness of breath, or dizziness").urgency == "routine"
+
+
+@pytest.mark.parametrize("text", ["I had a seizure a year ago, I need a refill of my Keppra",
+                                  "I had a seizure in 2015, I need a letter for the DMV",
+                                  "I fainted once when I was a teenager, the form asks about it"])
+def test_a_past_event_dated_after_the_words_sets_no_floor(rules_only, text):
+    assert rules_only.triage(text).urgency == "routine"

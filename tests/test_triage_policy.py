@@ -125,3 +125,19 @@ def test_preterm_contractions_are_an_emergency_but_term_contractions_are_not(tri
 def test_rules_alone_work_without_a_model():
     result = Triager(RULES_DIR, model_path=None).triage("I can't catch my breath")
     assert (result.urgency, result.model_version) == ("emergency", "")
+
+
+def test_an_emergency_brought_on_by_a_new_medicine_is_a_medication_concern(triager):
+    result = triager.triage("I started the new antibiotic yesterday and now I have hives and my throat is closing")
+    assert (result.urgency, result.concern) == ("emergency", "medication")
+
+
+def test_an_urgent_flag_with_a_modifier_sets_an_emergency_floor():
+    rules_only = Triager(RULES_DIR, model_path=None)
+    assert rules_only.triage("my brother is on lithium and he is shaky").urgency == "urgent"
+    assert rules_only.triage("my brother is on lithium and he is shaky and confused").urgency == "emergency"
+
+
+def test_a_symptom_message_dating_a_recent_procedure_is_post_op(triager):
+    result = triager.triage("I had my gallbladder surgery five days ago and I haven't had a bowel movement since")
+    assert result.concern == "post_op"

@@ -34,8 +34,16 @@ class Triager:
         self.matcher = RedFlagMatcher(self.ruleset)
         self.medications = MedicationFinder(self.ruleset.medications)
         self.extractor = Extractor(self.ruleset.vocabulary)
+        self._skip_unknown = [(r.id, tuple(c.fact for c in r.requires if c.if_unknown == "skip"))
+                              for r in self.ruleset.red_flags if any(c.if_unknown == "skip" for c in r.requires)]
         self.model: TriageModel | None = load_model() if model_path is _DEFAULT else (
             load_model(model_path) if model_path else None)
+
+    def _inapplicable(self, facts) -> frozenset[str]:
+        """Rules that need a fact the message does not state (and skip when it is unknown): their
+        mentions would show nothing and set no floor, so their patterns need not run (speed)."""
+        return frozenset(rule_id for rule_id, facts_needed in self._skip_unknown
+                         if any(facts.get(name) is None for name in facts_needed))
 
     @property
     def model_version(self) -> str:
@@ -52,8 +60,9 @@ class Triager:
     def _decide(self, text: str, opinion, thresholds) -> TriageResult:
         meds = self.medications.find(text)
         facts = read_facts(text, self.ruleset.vocabulary, meds, self.ruleset.blood_thinner_phrases)
-        result = decide(self.matcher.mentions(text), facts, cue_hits(text, self.ruleset.concern_cues),
-                        self.ruleset, opinion, thresholds)
+        mentions = self.matcher.mentions(text, self._inapplicable(facts))
+        result = decide(mentions, facts, cue_hits(text, self.ruleset.concern_cues),
+                        self.ruleset, opinion, thresholds, text=text)
         result.extraction = self.extractor.extract(text, meds, facts)
         return result
 

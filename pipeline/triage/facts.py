@@ -18,8 +18,9 @@ NUM = r"(\d{1,3}(?:\.\d+)?)"
 _TEMP_CONTEXT = re.compile(r"\b(fever|temp|temperature|running|thermometer|reading|read|degrees|fiebre|hot|°)", re.I)
 _TEMP_NUMBER = re.compile(rf"(?<![\d.]){NUM}(?![\d])\s*(°|degrees|grados)?\s*(f|c|celsius|fahrenheit)?\b", re.I)
 _AGE = re.compile(r"(?<![\d.])(\d{1,3})[ -](day|days|week|weeks|month|months|year|years|yr)[ -]?(old)\b", re.I)
-_AGE_ES = re.compile(r"\b(?:bebé|bebe|niño|niña|hijo|hija)\s+de\s+(\d{1,2})\s+"
-                     r"(día|días|semana|semanas|mes|meses|año|años)",
+_AGE_ES = re.compile(r"\b(?:bebé|bebe|niño|niña|hijo|hija|papá|papa|mamá|mama|padre|madre|abuel[oa]|espos[oa]|"
+                     r"señora?|tiene)\s+(?:de\s+)?(\d{1,3})\s+"
+                     r"(días|día|semanas|semana|meses|mes|años|año)\b(?!\s+(?:de\s+)?(?:embarazo|embarazada))",
                      re.I)
 _WEEKS_PREG = re.compile(r"(?<![\d.])(\d{1,2})\s*(weeks|wks|semanas)(?!\s*(ago|out|since|after|later|post|from))",
                          re.I)
@@ -43,8 +44,22 @@ _MEDICINE_WORD = re.compile(r"\b(medicine|medication|meds|pills?|tablets?|antibi
                             r"(started|put) (me|him|her|them) on|"
                             r"\w+(cillin|mycin|cycline|floxacin|statin|pril|sartan|olol|azole|prazole|dipine|gliptin|"
                             r"formin))\b", re.I)
-_BP = re.compile(r"\b(?:blood pressure|pressure|bp|b\.p\.)\b[^.?!\d]{0,30}?(\d{2,3})\s*(?:over|/)\s*(\d{2,3})\b", re.I)
+_BP = re.compile(r"\b(?:blood pressure|pressure|bp|b\.p\.|presión|presion)\b[^.?!\d]{0,30}?(\d{2,3})\s*"
+                 r"(?:over|/|sobre)\s*(\d{2,3})\b", re.I)
 _INR = re.compile(r"\binr\b[^.?!\d]{0,20}?(\d{1,2}(?:\.\d+)?)(?![\d])", re.I)
+# Lab values read out by a patient, a lab or a hospital (a hemoglobin A1c is not a hemoglobin).
+_HEMOGLOBIN = re.compile(r"\b(?:hemoglobin|haemoglobin|hgb|h and h|blood count)\b(?!\s*a\s?1\s?c)[^.?!\d]{0,25}?"
+                         r"(?<![\d.])(\d{1,2}(?:\.\d)?)(?![\d])", re.I)
+_POTASSIUM = re.compile(r"\b(?:potassium|potasio)\b[^.?!\d]{0,25}?(?<![\d.])(\d(?:\.\d)?)(?![\d])", re.I)
+_SODIUM = re.compile(r"\b(?:sodium|sodio)\b[^.?!\d]{0,25}?(?<![\d.])(\d{3})(?![\d.])", re.I)
+# An age said without "years old": "she's 91", "he is 79 years", "I'm 15" (not a temperature or a dose).
+_AGE_SAID = re.compile(r"\b(?:he|she|i|mom|mother|dad|father|grandma|grandpa|patient)(?:'s| is| am|'m| was)"
+                       r"(?: (?:about|almost|nearly|over))? (\d{1,3})\b(?![.\d])"
+                       r"(?! ?(?:degrees|°|percent|%|pounds|lbs|kilos|mg|over|minutes|hours|days|weeks|months|dollars|"
+                       r"inches|feet|o.clock|am|pm|and a half|point))", re.I)
+_POSTPARTUM = re.compile(r"\b(post.?partum|gave birth|(delivered|had) (my|the|our|a|her) (baby|son|daughter|twins)|"
+                         r"since (the|my|her) (delivery|c.?section)|(baby|delivery|c.?section) (was )?"
+                         r"(\d+|a|two|three|four|five|six) (days?|weeks?) ago|(di a luz|parto) hace)", re.I)
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365, "yr": 365, "día": 1, "semana": 7, "mes": 30, "año": 365}
 
 
@@ -64,6 +79,14 @@ class Facts:
     systolic_bp: float | None = None  # highest blood pressure stated
     diastolic_bp: float | None = None
     inr: float | None = None  # highest INR stated
+    hemoglobin: float | None = None  # lowest stated (g/dL)
+    potassium: float | None = None  # highest stated (mmol/L); a low one is in potassium_low
+    potassium_low: float | None = None
+    sodium: float | None = None  # lowest stated (mmol/L); a high one is in sodium_high
+    sodium_high: float | None = None
+    frail_elder: bool | None = None  # 75 or older, or living in a care home
+    postpartum: bool | None = None  # gave birth in the last weeks
+    serotonergic_drugs: int | None = None  # how many different serotonergic medicines are named
 
     def get(self, name: str):
         return getattr(self, name)
@@ -95,6 +118,8 @@ def temperatures_f(text: str) -> list[float]:
 
 def ages_days(text: str, vocab: FactVocabulary) -> list[int]:
     ages = [int(m.group(1)) * _unit_days(m.group(2)) for m in _AGE.finditer(text)]
+    ages += [int(m.group(1)) * 365 for m in _AGE_SAID.finditer(text) if 1 <= int(m.group(1)) <= 110
+             and not _TEMP_CONTEXT.search(text[max(0, m.start() - 40):m.end() + 20])]
     ages += [int(m.group(1)) * _unit_days(m.group(2)) for m in _AGE_ES.finditer(text)]
     lowered = text.lower()
     ages += [days for word, days in vocab.infant_words.items() if re.search(rf"\b{re.escape(word)}\b", lowered)]
@@ -151,14 +176,22 @@ def read_facts(text: str, vocab: FactVocabulary, medications: list[MedicationHit
            if 60 <= int(m.group(1)) <= 300 and 30 <= int(m.group(2)) <= 200]
     inrs = [float(m.group(1)) for m in _INR.finditer(digits) if 0.5 <= float(m.group(1)) <= 20]
     lowered = text.lower()
+    hgb = [float(m.group(1)) for m in _HEMOGLOBIN.finditer(digits) if 2 <= float(m.group(1)) <= 25]
+    potassium = [float(m.group(1)) for m in _POTASSIUM.finditer(digits) if 1.5 <= float(m.group(1)) <= 9.5]
+    sodium = [float(m.group(1)) for m in _SODIUM.finditer(digits) if 100 <= float(m.group(1)) <= 180]
+    oldest = round(max(ages) / 365, 1) if ages else None
+    frail = (oldest is not None and oldest >= 75) or any(
+        re.search(rf"\b{re.escape(w)}\b", lowered) for w in vocab.care_home_words)
+    serotonergic = {m.name for m in medications if m.name in vocab.serotonergic_medications}
+    # "I'm not on any blood thinners" says the opposite
     thinner = any(m.drug_class == "anticoagulant" for m in medications) or any(
-        p in lowered for p in blood_thinner_phrases)
+        _asserted(re.compile(rf"\b{re.escape(p)}\b", re.I), text) for p in blood_thinner_phrases if p in lowered)
     return Facts(
         temperature_f=max(temps) if temps else None,
         days_since_procedure=days,
         procedure_mentioned=True if mentioned else None,
         youngest_age_days=min(ages) if ages else None,
-        oldest_age_years=round(max(ages) / 365, 1) if ages else None,
+        oldest_age_years=oldest,
         weeks_pregnant=weeks_pregnant(digits),
         on_blood_thinner=True if thinner else None,
         pregnant=True if _PREGNANT.search(digits) else None,
@@ -168,6 +201,14 @@ def read_facts(text: str, vocab: FactVocabulary, medications: list[MedicationHit
         systolic_bp=max(b[0] for b in bps) if bps else None,
         diastolic_bp=max(b[1] for b in bps) if bps else None,
         inr=max(inrs) if inrs else None,
+        hemoglobin=min(hgb) if hgb else None,
+        potassium=max(potassium) if potassium else None,
+        potassium_low=min(potassium) if potassium else None,
+        sodium=min(sodium) if sodium else None,
+        sodium_high=max(sodium) if sodium else None,
+        frail_elder=True if frail else None,
+        postpartum=True if _POSTPARTUM.search(digits) else None,
+        serotonergic_drugs=len(serotonergic) or None,
     )
 
 

@@ -1,5 +1,8 @@
 """Find red-flag mentions, then judge their context with medspaCy ConText.
 
+Fillers and stammers ("um", "it's it's") are removed first (disfluency.py); mentions keep the
+offsets and words of the original text.
+
 Targets come from the regular expressions in rules/red_flags.yaml (one compiled alternation per
 rule) plus sounds-like matches for ASR mis-hearings (phonetic.py). They become spaCy entities on a
 blank English pipeline with a rule-based sentencizer (no downloaded model), and ConText, with the
@@ -19,6 +22,7 @@ from loguru import logger
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
+from .disfluency import clean
 from .phonetic import SoundMatcher
 from .ruleset import RuleSet
 
@@ -70,11 +74,13 @@ class RedFlagMatcher:
                          for rule in ruleset.red_flags]
         self.sounds = SoundMatcher([(rule.id, phrase) for rule in ruleset.red_flags for phrase in rule.sounds_like])
 
-    def _hits(self, text: str) -> list[tuple[int, int, str, str]]:
+    def _hits(self, text: str, skip: frozenset[str] = frozenset()) -> list[tuple[int, int, str, str]]:
         """(start, end, rule id, pattern|sound) for every target in the raw text."""
         hits = [(m.start(), m.end(), rule_id, "pattern") for rule_id, regex in self.patterns
-                for m in regex.finditer(text)]
+                if rule_id not in skip for m in regex.finditer(text)]
         for hit in self.sounds.find(text):
+            if hit.rule_id in skip:
+                continue
             if not any(hit.rule_id == lab and a <= hit.start < b for a, b, lab, _ in hits):
                 hits.append((hit.start, hit.end, hit.rule_id, "sound"))
         return hits
@@ -89,8 +95,13 @@ class RedFlagMatcher:
                 spans.append(span)
         return spans
 
-    def mentions(self, text: str) -> list[Mention]:
-        hits = self._hits(text)
+    def mentions(self, original: str, skip: frozenset[str] = frozenset()) -> list[Mention]:
+        """Mentions found in the text without its fillers and stammers (disfluency.py); their
+        offsets and words are those of the original text. Rules in `skip` are not searched (the
+        caller knows they cannot apply: a fact they require is not stated)."""
+        cleaned = clean(original)
+        text = cleaned.text
+        hits = self._hits(text, skip)
         if not hits:
             return []  # most messages: no tokenising, no ConText
         doc = self.nlp(text)
@@ -109,7 +120,8 @@ class RedFlagMatcher:
             for ent in doc.ents:
                 by = next((s._.vmt_by for s in group if s.start == ent.start and s.end == ent.end
                            and s.label_ == ent.label_), "pattern")
-                out.append(Mention(ent.label_, ent.text, ent.start_char, ent.end_char,
+                start, end = cleaned.span(ent.start_char, ent.end_char)
+                out.append(Mention(ent.label_, original[start:end], start, end,
                                    contexts.get((ent.start, ent.end), ""), by))
         out.sort(key=lambda m: m.start)
         return out
@@ -132,11 +144,30 @@ def _contexts(doc, recent_cues: tuple[str, ...] = ()) -> dict[tuple[int, int], s
         name = CATEGORY_NAMES.get(modifier.category)
         if name == "family" and _is_recent(target.sent.text.lower(), recent_cues):
             continue
+        if name == "negated" and _new_clause_after_denial(doc, m_end, target):
+            continue
         key = (target.start, target.end)
         if name and (key not in found or list(CATEGORY_NAMES.values()).index(name)
                      < list(CATEGORY_NAMES.values()).index(found[key])):
             found[key] = name
     return found
+
+
+_LIST_WORDS = {"or", "nor"}
+
+
+def _new_clause_after_denial(doc, modifier_end: int, target) -> bool:
+    """A comma between a denial and a red flag starts a new clause ("no fever, chest pain since this
+    morning"; "I don't have a fever, my chest hurts") unless the sentence is a list of denials
+    ("no chest pain, shortness of breath, or dizziness"). Only denials before the flag are judged."""
+    if modifier_end > target.start:
+        return False
+    between = doc[modifier_end:target.start]
+    if not any(t.text in (",", ";", "—", "-") for t in between):
+        return False
+    sent_end = target.sent.end
+    listed = doc[modifier_end:min(sent_end, target.end + 8)]
+    return not any(t.lower_ in _LIST_WORDS for t in listed)
 
 
 def _is_recent(sentence: str, recent_cues: tuple[str, ...]) -> bool:

@@ -1,6 +1,7 @@
 """Combine rules and classifier into a label (design.md, "Safety policy").
 
-- Asserted red flags whose conditions hold set a floor that nothing lowers.
+- Asserted red flags whose conditions hold set a floor that nothing lowers. An urgent flag with a
+  modifier (rules/severity.yaml: an infant, confusion, ketones...) sets an emergency floor.
 - Mentions that ConText marks negated, family, hypothetical, historical or admin, and flags whose
   numeric conditions do not hold, stay visible as reasons but set no floor.
 - The classifier may raise the urgency above the floor, never lower it. On its own (no rule fired)
@@ -9,9 +10,11 @@
   always flagged for review. When it is unsure (its top probability is low, or it sees a real
   chance of urgency that nothing confirms) the message is flagged for review too.
 - Rules marked `review: true` (e.g. passive suicidal thoughts) always ask for a person.
-- Concern: the concern of the most urgent flag (the alarming part of a mixed message); otherwise
+- Concern: the concern of the most urgent flag (the alarming part of a mixed message), unless a
+  flag marked `names_cause` (a reaction to a medicine) explains it; otherwise
   the classifier's, helped by the concern cues; otherwise the cues alone. A symptom red flag within
-  30 days of a procedure the message mentions is a post-op complication (concern `post_op`).
+  30 days of a procedure the message mentions is a post-op complication (concern `post_op`); so is
+  any symptom message that dates a procedure within 30 days.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from .concerns import CueHit, concern_scores
 from .facts import Facts, unmet_conditions
 from .matcher import Mention
 from .ruleset import RedFlagRule, RuleSet
+from .severity import escalate
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,18 @@ def weigh_mentions(mentions: list[Mention], facts: Facts, ruleset: RuleSet) -> E
     return ev
 
 
+def raise_severity(ev: Evidence, text: str, facts: Facts, ruleset: RuleSet) -> None:
+    """Urgent red flags that a modifier makes an emergency (rules/severity.yaml) join the floor."""
+    if not ev.floor_rules or not ruleset.escalations:
+        return
+    for esc, base, why in escalate(ev.floor_rules, text, facts, ruleset.escalations):
+        rule = RedFlagRule(id=esc.id, urgency=esc.urgency, concern=esc.concern or base.concern, label=esc.label,
+                           patterns=(), order=base.order)
+        ev.floor_rules.append(rule)
+        ev.reasons.append(Reason(kind="rule", label=f"{esc.label} (raises: {base.label})", rule_id=esc.id,
+                                 matched=why, urgency=esc.urgency, concern=rule.concern))
+
+
 def rule_floor(ev: Evidence) -> tuple[str, RedFlagRule | None]:
     if not ev.floor_rules:
         return "routine", None
@@ -118,9 +134,10 @@ def choose_concern(top_rule: RedFlagRule | None, opinion: ModelOpinion | None, s
 
 
 def decide(mentions: list[Mention], facts: Facts, hits: list[CueHit], ruleset: RuleSet,
-           opinion: ModelOpinion | None = None, th: Thresholds | None = None) -> TriageResult:
+           opinion: ModelOpinion | None = None, th: Thresholds | None = None, text: str = "") -> TriageResult:
     th = th or Thresholds()
     ev = weigh_mentions(mentions, facts, ruleset)
+    raise_severity(ev, text, facts, ruleset)
     floor, top_rule = rule_floor(ev)
     urgency = floor
     reasons = list(ev.reasons)
@@ -167,8 +184,12 @@ def decide(mentions: list[Mention], facts: Facts, hits: list[CueHit], ruleset: R
         reasons.append(Reason(kind="policy", label="a person should always review this kind of message"))
     scores = concern_scores(hits)
     concern, concern_p = choose_concern(top_rule, opinion, scores, th)
-    if top_rule is not None and concern == "symptoms" and after_procedure(facts):
-        concern = "post_op"
+    cause = next((r for r in ev.floor_rules if r.names_cause), None)
+    if top_rule is not None and concern == "symptoms" and cause is not None:
+        concern = cause.concern  # hives then a closing throat after a new pill: a medication problem
+    if concern == "symptoms" and after_procedure(facts) and (
+            top_rule is not None or facts.days_since_procedure is not None):
+        concern = "post_op"  # without a red flag only when the procedure is dated (within 30 days)
     if opinion is not None and top_rule is None:
         reasons.append(Reason(kind="classifier", label=f"concern: {concern}", concern=concern,
                               probability=round(opinion.concern.get(concern, 0.0), 3)))

@@ -18,7 +18,8 @@ class RuleError(ValueError):
 
 FACT_NAMES = ("temperature_f", "days_since_procedure", "youngest_age_days", "oldest_age_years",
               "weeks_pregnant", "on_blood_thinner", "pregnant", "procedure_mentioned", "medication_mentioned",
-              "glucose_mg_dl", "fever_or_headache", "systolic_bp", "diastolic_bp", "inr")
+              "glucose_mg_dl", "fever_or_headache", "systolic_bp", "diastolic_bp", "inr", "hemoglobin",
+              "potassium", "potassium_low", "sodium", "sodium_high", "frail_elder", "postpartum", "serotonergic_drugs")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class RedFlagRule:
     not_fire_examples: tuple[str, ...] = ()
     order: int = 0  # position in the file: earlier rules win ties
     review: bool = False  # a person should always look at a message this rule fires on
+    names_cause: bool = False  # with a more urgent symptom flag, this flag's concern names the cause
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ class FactVocabulary:
     infant_words: dict = field(default_factory=dict)
     relative_days: dict = field(default_factory=dict)
     weekday_days: int = 7
+    care_home_words: tuple[str, ...] = ()
+    serotonergic_medications: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,7 @@ class RuleSet:
     blood_thinner_phrases: tuple[str, ...] = ()
     vocabulary: FactVocabulary = field(default_factory=FactVocabulary)
     recent_cues: tuple[str, ...] = ()  # "an hour ago", "this morning": a relative's "had" is happening now
+    escalations: tuple = ()  # severity.Escalation: urgent red flags that modifiers make emergencies
 
 
 def rules_version(rules_dir: Path) -> str:
@@ -147,6 +152,7 @@ def load_red_flags(path: Path) -> tuple[RedFlagRule, ...]:
             not_fire_examples=tuple(examples.get("not_fire", ())),
             order=order,
             review=bool(entry.get("review", False)),
+            names_cause=bool(entry.get("names_cause", False)),
         ))
     return tuple(rules)
 
@@ -201,10 +207,14 @@ def load_vocabulary(path: Path) -> FactVocabulary:
         return FactVocabulary()
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return FactVocabulary(tuple(raw.get("procedure_words", ())), dict(raw.get("infant_words", {})),
-                          dict(raw.get("relative_days", {})), int(raw.get("weekday_days", 7)))
+                          dict(raw.get("relative_days", {})), int(raw.get("weekday_days", 7)),
+                          tuple(str(w).lower() for w in raw.get("care_home_words", ())),
+                          tuple(raw.get("serotonergic_medications", ())))
 
 
 def load_ruleset(rules_dir: Path) -> RuleSet:
+    from .severity import load_escalations  # severity builds on the records above
+
     rules_dir = Path(rules_dir)
     red_flags = load_red_flags(rules_dir / "red_flags.yaml")
     cues = load_concern_cues(rules_dir / "concerns.yaml")
@@ -213,4 +223,5 @@ def load_ruleset(rules_dir: Path) -> RuleSet:
                    context_rules=load_context_rules(rules_dir / "context.yaml"),
                    medications=meds, blood_thinner_phrases=thinner_phrases,
                    vocabulary=load_vocabulary(rules_dir / "facts.yaml"),
-                   recent_cues=load_recent_cues(rules_dir / "context.yaml"))
+                   recent_cues=load_recent_cues(rules_dir / "context.yaml"),
+                   escalations=load_escalations(rules_dir / "severity.yaml", {r.id for r in red_flags}))
