@@ -98,6 +98,7 @@ def latency_summary(arm: dict) -> dict:
            "run_peak_rss_mb": arm.get("run_peak_rss_mb"), "drops": drops}
     if drops:
         out["drop_to_listed_s"] = drops[0]["listed_s"]
+        out["drop_to_printed_s"] = drops[0].get("confirmed_s")  # then printed by `vmtriage callbacks --json`
         out["drop_audio_s"] = drops[0]["audio_s"]
     if "error" in arm:
         out["error"] = arm["error"]
@@ -193,7 +194,8 @@ def markdown(result: dict) -> str:
     if lat:
         lines += [
             f"| (5) drop to listed, {_fmt(lat.get('drop_audio_s'), ' s', 1)} recording | "
-            f"{_fmt(lat.get('drop_to_listed_s'), ' s', 1)}{' (' + lat['error'][:80] + ')' if 'error' in lat else ''}"
+            f"{_fmt(lat.get('drop_to_listed_s'), ' s', 1)} (printed by `vmtriage callbacks --json` at "
+            f"{_fmt(lat.get('drop_to_printed_s'), ' s', 1)}){' (' + lat['error'][:80] + ')' if 'error' in lat else ''}"
             " | <= 6 s |",
             f"| peak memory of `vmtriage run` ({result['options']['model']}) | "
             f"{_fmt(lat.get('run_peak_rss_mb'), ' MB', 0)} | <= 1536 MB |",
