@@ -283,3 +283,27 @@ def test_log_lines_are_json_with_ids_and_no_file_names(config, db):
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert lines and lines[-1]["event"] == "received" and lines[-1]["job_id"] == 1
     assert "Jane" not in stream.getvalue() and "0100" not in stream.getvalue()
+
+
+def test_a_late_sidecar_moves_the_due_time_by_the_mailbox_own_targets(config, db, tmp_path):
+    from datetime import UTC, datetime
+
+    from pipeline.ingest import late_metadata_to_message
+    from pipeline.records import CallMetadata
+    from pipeline.schedule import due_at, load_schedule
+    from pipeline.store import get_message
+    from tests.factories import add_message
+
+    rules = tmp_path / "rules"
+    shutil.copytree(config.paths.rules_dir, rules)
+    with (rules / "schedule.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[targets.mailbox.surgery]\nroutine = "1 hour"\n')
+    config = replace(config, paths=replace(config.paths, rules_dir=rules))
+    schedule = load_schedule(rules / "schedule.toml")
+    stored = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
+    message_id = add_message(db, received=stored, due=stored, mailbox="surgery")
+    called = datetime(2026, 11, 18, 14, 0, tzinfo=UTC)  # the phone system says the call came earlier
+    late_metadata_to_message(db, config, message_id, CallMetadata(received_at=called.isoformat()), schedule)
+    own = due_at(schedule, called, "routine", "refill", False, "surgery")
+    assert own != due_at(schedule, called, "routine", "refill", False, "")  # the override matters here
+    assert datetime.fromisoformat(get_message(db, message_id)["due_at"]) == own
