@@ -314,7 +314,6 @@ class Service:
             lock.release()
             log.info("service_stopped")
 
-
     def _start_workers(self, count: int, processor: Processor | None = None) -> None:
         # Each worker's model gets cores / count threads (process.threads_per_worker).
         config = replace(self.config, ingest=replace(self.config.ingest, workers=count))
