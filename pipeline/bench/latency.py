@@ -46,14 +46,11 @@ def listed_ids(config_file: Path) -> tuple[set[int], float]:
     return {row["id"] for row in json.loads(out)}, time.perf_counter() - t0
 
 
-def listed_now(db_path: Path) -> set[int]:
+def listed_now(db) -> set[int]:
     """The ids the callback list holds now: the very rows `vmtriage callbacks --json` prints."""
     from ..serialize import callback_rows
-    from ..store import open_db
 
-    if not db_path.exists():
-        return set()
-    return {row["id"] for row in callback_rows(open_db(db_path))}
+    return {row["id"] for row in callback_rows(db)}
 
 
 def wait_listed(config_file: Path, db_path: Path, before: set[int], t0: float, timeout_s: float) -> dict:
@@ -64,8 +61,13 @@ def wait_listed(config_file: Path, db_path: Path, before: set[int], t0: float, t
     Polling by starting the command itself would keep one of the service's two cores busy with
     Python start-ups (~0.3 s of CPU each) and slow the very transcription being timed.
     """
+    from ..store import open_db
+
+    db = None  # opened once the service has created it, then kept (opening migrates under a lock)
     while time.perf_counter() - t0 < timeout_s:
-        new = listed_now(db_path) - before
+        if db is None and db_path.exists():
+            db = open_db(db_path)
+        new = listed_now(db) - before if db is not None else set()
         if new:
             listed = time.perf_counter() - t0
             ids, took = listed_ids(config_file)
