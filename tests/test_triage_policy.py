@@ -24,7 +24,7 @@ def opinion(routine: float, urgent: float, emergency: float, concern: str = "sym
 def decide_text(triager: Triager, text: str, op: ModelOpinion):
     meds = triager.medications.find(text)
     facts = read_facts(text, triager.ruleset.vocabulary, meds, triager.ruleset.blood_thinner_phrases)
-    return decide(triager.matcher.mentions(text), facts, [], triager.ruleset, op, Thresholds())
+    return decide(triager.matcher.mentions(text), facts, [], triager.ruleset, op, Thresholds(), text=text)
 
 
 def test_classifier_saying_routine_never_lowers_an_emergency_floor(triager):
@@ -53,8 +53,24 @@ def test_an_unsure_classifier_keeps_routine_but_asks_for_review(triager):
     assert (result.urgency, result.needs_review) == ("routine", True)
 
 
-def test_the_classifier_alone_never_raises_to_emergency(triager):
+def test_the_classifier_alone_never_raises_a_short_message_to_emergency(triager):
     result = decide_text(triager, "refill on my heart pills please", opinion(0.01, 0.04, 0.95))
+    assert (result.urgency, result.needs_review) == ("urgent", True)
+
+
+LONG_UNFLAGGED = ("hi it's about my dad, he's just sitting in his chair and he isn't really answering me "
+                  "when I talk to him, can somebody call me back")
+
+
+def test_a_sure_classifier_alone_raises_a_long_message_to_emergency_for_review(triager):
+    result = decide_text(triager, LONG_UNFLAGGED, opinion(0.05, 0.1, 0.85))
+    assert not [r for r in result.reasons if r.kind == "rule"]  # nothing but the classifier sees it
+    assert (result.urgency, result.needs_review) == ("emergency", True)
+    assert any(r.label == "classifier raised to emergency" for r in result.reasons)
+
+
+def test_a_less_sure_classifier_alone_stops_at_urgent(triager):
+    result = decide_text(triager, LONG_UNFLAGGED, opinion(0.05, 0.2, 0.75))
     assert (result.urgency, result.needs_review) == ("urgent", True)
 
 
