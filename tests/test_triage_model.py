@@ -42,7 +42,7 @@ def test_heldout_messages_never_appear_in_training():
     assert not [d["id"] for d in rows(DEFAULT_HELDOUT) if d["text"].lower() in train]
 
 
-@pytest.mark.parametrize("name", ["triage_blind.jsonl", "triage_blind2.jsonl"])
+@pytest.mark.parametrize("name", ["triage_blind.jsonl", "triage_blind2.jsonl", "triage_blind6.jsonl"])
 def test_blind_messages_never_appear_in_training(name):
     train = {d["text"].lower() for d in rows(DEFAULT_CORPUS)}
     blind = DEFAULT_HELDOUT.with_name(name)
