@@ -9,7 +9,8 @@ import pytest
 from pipeline.records import CONCERNS, URGENCIES
 
 DATA = Path(__file__).parent / "data"
-BLIND_SETS = ["triage_blind.jsonl", "triage_blind2.jsonl", "triage_blind3.jsonl", "triage_blind6.jsonl"]
+BLIND_SETS = ["triage_blind.jsonl", "triage_blind2.jsonl", "triage_blind3.jsonl", "triage_blind4.jsonl",
+              "triage_blind5.jsonl", "triage_blind6.jsonl"]
 
 
 def _rows(name: str) -> list[dict]:
