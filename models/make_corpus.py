@@ -31,6 +31,8 @@ OUT = Path(__file__).with_name("triage_corpus.jsonl")
 TEST_DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 # Spent development sets only; tests/test_triage_model.py checks the sets still measured stay out.
 RETIRED_SETS = ("triage_blind.jsonl", "triage_blind2.jsonl", "triage_blind3.jsonl")
+# Training messages written by hand for the classifier (never by a template), one file per writer.
+HANDWRITTEN = Path(__file__).with_name("handwritten")
 E, U, R = "emergency", "urgent", "routine"
 
 WHO = ["I", "my husband", "my wife", "my son", "my daughter", "my mom", "my dad", "my father", "my grandmother",
@@ -500,13 +502,24 @@ def retired_items(names: tuple[str, ...]) -> list[dict]:
     return rows
 
 
+def handwritten_items(folder: Path) -> list[dict]:
+    rows = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                rows.append({"id": row["id"], "text": row["text"], "urgency": row["urgency"],
+                             "concern": row["concern"], "tag": f"handwritten:{path.stem}"})
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--n", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
-    items = build(args.n, args.seed) + retired_items(RETIRED_SETS)
+    items = build(args.n, args.seed) + retired_items(RETIRED_SETS) + handwritten_items(HANDWRITTEN)
     with args.out.open("w", encoding="utf-8") as fh:
         for item in items:
             fh.write(json.dumps({k: item[k] for k in ("id", "text", "urgency", "concern", "tag")},
