@@ -42,6 +42,7 @@ class TranscriptionConfig:
     translate_non_english: bool = True
     cpu_threads: int = 0  # 0: let CTranslate2 decide
     vad_filter: bool = True
+    vad_threshold: float = 0.35  # Silero speech probability (audio.vad_options: 0.5 cut phone speech short)
     min_confidence: float = 0.55  # below this the message needs a person to listen
     allow_download: bool = False
 

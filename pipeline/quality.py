@@ -113,14 +113,17 @@ def prompt_echoes(transcript: Transcript) -> list[str]:
 def listen_reasons(transcript: Transcript, audio: AudioInfo, *, min_confidence: float) -> list[str]:
     reasons = []
     text = transcript.text.strip()
-    if not text or audio.speech_share < 0.03:
+    speech_s = audio.speech_share * audio.duration_s
+    if not text and speech_s >= MIN_SPEECH_FOR_RATE_S:
+        # Whisper judged every window silence, yet the VAD heard a caller: not an empty message.
+        reasons.append(f"missing_words: {speech_s:.0f} s of speech heard but nothing could be transcribed")
+    elif not text or audio.speech_share < 0.03:
         reasons.append("no_speech: no clear speech was heard in the recording")
     else:
         if transcript.confidence < min_confidence:
             reasons.append(f"low_confidence: speech recognition confidence {transcript.confidence:.2f}")
         if repetition_share(text) > 0.4:
             reasons.append("hallucination: the transcript repeats itself, a sign of mis-recognition")
-        speech_s = audio.speech_share * audio.duration_s
         rate = words_per_speech_second(text, speech_s)
         if speech_s >= MIN_SPEECH_FOR_RATE_S and rate < MIN_WORDS_PER_SPEECH_S:
             # Whisper sometimes collapses or drops stretches of speech; what it dropped may be the red flag.

@@ -15,6 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
+from .audio import vad_options
 from .config import TranscriptionConfig
 from .model_registry import resolve_model
 from .records import Transcript, Word
@@ -152,11 +153,12 @@ class FasterWhisperTranscriber:
         """Language probabilities of the first 30-s window, prepared exactly as `transcribe` prepares
         it (same VAD, same features, same trimming), so its encoding is reused by the transcription."""
         from faster_whisper.audio import pad_or_trim
-        from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
+        from faster_whisper.vad import collect_chunks, get_speech_timestamps
 
         speech = samples
         if self.config.vad_filter:
-            speech = np.concatenate(collect_chunks(samples, get_speech_timestamps(samples, VadOptions()))[0])
+            stamps = get_speech_timestamps(samples, vad_options(self.config.vad_threshold))
+            speech = np.concatenate(collect_chunks(samples, stamps)[0])
         if not speech.size:
             return []
         extractor = self.model.feature_extractor
@@ -179,6 +181,7 @@ class FasterWhisperTranscriber:
             hotwords=prompt if mode in ("hotwords", "both") else None,
             word_timestamps=transcribing and self.config.word_timestamps,
             vad_filter=self.config.vad_filter,
+            vad_parameters=vad_options(self.config.vad_threshold),
             condition_on_previous_text=self.config.condition_on_previous_text,
             temperature=TEMPERATURES if self.config.temperature_fallback else 0.0,
             hallucination_silence_threshold=self.config.hallucination_silence_threshold or None,

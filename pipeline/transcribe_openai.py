@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from .audio import vad_options
 from .config import TranscriptionConfig
 from .model_registry import ModelError
 from .records import Transcript, Word
@@ -100,7 +101,8 @@ class OpenAIWhisperTranscriber:
         return [SimpleNamespace(**seg) for seg in result["segments"]]
 
     def transcribe(self, samples: np.ndarray) -> Transcript:
-        audio, to_original = speech_only(samples) if self.config.vad_filter else (samples, lambda t: t)
+        audio, to_original = (speech_only(samples, self.config.vad_threshold) if self.config.vad_filter
+                              else (samples, lambda t: t))
         empty = Transcript(text="", language="en", language_probability=0.0, no_speech_prob=1.0,
                            engine="openai-whisper", model=self.config.model)
         if audio.size == 0:
@@ -121,11 +123,11 @@ class OpenAIWhisperTranscriber:
         return transcript
 
 
-def speech_only(samples: np.ndarray):
+def speech_only(samples: np.ndarray, threshold: float):
     """The speech regions joined end to end, and a function mapping their times back to the original."""
-    from faster_whisper.vad import SpeechTimestampsMap, VadOptions, collect_chunks, get_speech_timestamps
+    from faster_whisper.vad import SpeechTimestampsMap, collect_chunks, get_speech_timestamps
 
-    stamps = get_speech_timestamps(samples, VadOptions())
+    stamps = get_speech_timestamps(samples, vad_options(threshold))
     if not stamps:
         return np.zeros(0, dtype=np.float32), lambda t: t
     chunks, _ = collect_chunks(samples, stamps)

@@ -76,9 +76,10 @@ def test_stock_phrase_over_silence_is_flagged_as_hallucination(processor):
     assert any(r.startswith("hallucination: a stock phrase") for r in transcript.listen_reasons)
 
 
-def test_repeated_speech_needs_a_listen_whether_whisper_loops_or_collapses_it(processor):
-    # Whisper either writes the phrase out many times (a repetition loop) or collapses twelve repeats
-    # into two (words missing for the speech heard); which one varies with threads and load.
+def test_repeated_speech_needs_a_listen_whether_whisper_loops_collapses_or_drops_it(processor):
+    # Whisper writes the phrase out many times (a repetition loop), collapses twelve repeats into two,
+    # or judges every window silence (words missing for the speech heard); its temperature fallback
+    # samples, so which one varies from run to run.
     transcript = check(processor, FIXTURES / "clips" / "repeat_loop.wav")
     assert any(r.startswith(("hallucination: the transcript repeats", "missing_words"))
                for r in transcript.listen_reasons), (transcript.text[:300], transcript.listen_reasons)
@@ -95,6 +96,17 @@ def test_too_few_words_for_the_speech_heard_needs_a_listen():
                       language_probability=1.0, confidence=0.9)
     assert any(r.startswith("missing_words") for r in listen_reasons(collapsed, audio, min_confidence=0.5))
     assert not any(r.startswith("missing_words") for r in listen_reasons(full, audio, min_confidence=0.5))
+
+
+def test_an_empty_transcript_over_much_speech_is_not_called_an_empty_message():
+    from pipeline.quality import listen_reasons
+    from pipeline.records import AudioInfo, Transcript
+
+    empty = Transcript(text="", language="en", language_probability=1.0, confidence=0.0)
+    spoken = AudioInfo(14.0, 8000, 1, "pcm_mulaw", "wav", -20.0, -3.0, 0.0, 0.3, 0.5, 0.9)
+    silent = AudioInfo(14.0, 8000, 1, "pcm_mulaw", "wav", -60.0, -40.0, 0.0, 14.0, 14.0, 0.0)
+    assert listen_reasons(empty, spoken, min_confidence=0.5)[0].startswith("missing_words: 13 s of speech")
+    assert listen_reasons(empty, silent, min_confidence=0.5)[0].startswith("no_speech")
 
 
 def test_unintelligible_speech_is_flagged_low_confidence(processor, tmp_path):
