@@ -50,7 +50,7 @@ class Thresholds:
     # emergency (always reviewed); a few words give a linear model too little to page a clinician on.
     raise_emergency_alone: float = 0.8
     alone_min_words: int = 15
-    raise_urgent: float = 0.7  # P(urgent or emergency) to raise to urgent
+    raise_urgent: float = 0.75  # P(urgent or emergency) to raise to urgent (0.7 flagged more benign phrases)
     review_urgent: float = 0.3  # P(urgent or emergency) above which an unconfirmed routine label is reviewed
     review_top: float = 0.55  # top urgency probability below which the label is reviewed
     cue_weight: float = 0.16  # how much one concern cue adds to the classifier's concern probability
