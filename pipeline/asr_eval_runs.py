@@ -13,6 +13,8 @@ from .paths import PROJECT_ROOT
 from .transcribe import build_transcriber
 
 PHONE_SET = PROJECT_ROOT / "tests" / "data" / "asr"
+# The same voicemails read by flite's voices, closer to a person than espeak's (see its script).
+FLITE_PHONE_SET = PROJECT_ROOT / "tests" / "data" / "asr_flite"
 REAL_SPEECH = PROJECT_ROOT.parent / "shared" / "data" / "real" / "speech"
 
 
@@ -61,7 +63,11 @@ def configurations(base: TranscriptionConfig, *, models=(), engine=None, prompt=
 def run_asr_eval(config: Config, *, data_dir: Path | None = None, real_dir: Path | None = None,
                  echo: Callable[[str], None] = print, on_summary: Callable[[EvalSummary], None] | None = None,
                  **options) -> list[EvalSummary]:
-    data_sets = [("phone set", Path(data_dir or PHONE_SET))]
+    if data_dir:
+        data_sets = [("phone set", Path(data_dir))]
+    else:
+        data_sets = [("phone set", PHONE_SET)] + ([("phone set, flite", FLITE_PHONE_SET)]
+                                                 if FLITE_PHONE_SET.is_dir() else [])
     real_dir = real_dir or (REAL_SPEECH if REAL_SPEECH.is_dir() else None)
     if real_dir:
         data_sets.append(("real speech", Path(real_dir)))
