@@ -523,7 +523,7 @@ def _eval_commands() -> click.Group:
 
 @_eval_commands().command("asr")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Audio files + references.tsv (file, reference[, terms]); default: the project's phone sets (espeak and flite voices).")
+              help="Audio files + references.tsv (file, reference[, terms]); default: the project's phone sets.")
 @click.option("--model", "models", multiple=True, help="Model name or path (repeatable; default from config).")
 @click.option("--engine", type=click.Choice(["faster-whisper", "openai-whisper"]), help="Engine (default from config).")
 @click.option("--prompt/--no-prompt", default=None, help="With or without the domain prompt (default from config).")
