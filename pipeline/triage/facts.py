@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .medications import MedicationHit
 from .numbers import spoken_to_digits
@@ -126,10 +127,16 @@ def ages_days(text: str, vocab: FactVocabulary) -> list[int]:
     return ages
 
 
+@lru_cache(maxsize=8)
+def _starts_of_any(words: tuple[str, ...]) -> re.Pattern:
+    """Zero-width matches where any of the words starts: one scan instead of one per word."""
+    return re.compile(r"(?=\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b)")
+
+
 def days_since_procedure(text: str, vocab: FactVocabulary) -> tuple[bool, int | None]:
     """(a procedure is mentioned, how many days ago when said near it)."""
     lowered = text.lower()
-    spots = [m.start() for w in vocab.procedure_words for m in re.finditer(rf"\b{re.escape(w)}\b", lowered)]
+    spots = [m.start() for m in _starts_of_any(vocab.procedure_words).finditer(lowered)]
     if not spots:
         return False, None
     best: tuple[int, int] | None = None  # (distance, days)

@@ -79,8 +79,8 @@ class RedFlagMatcher:
         hits = [(m.start(), m.end(), rule_id, "pattern") for rule_id, regex in self.patterns
                 if rule_id not in skip for m in regex.finditer(text)]
         for hit in self.sounds.find(text):
-            if hit.rule_id in skip:
-                continue
+            if hit.rule_id in skip or _spelled_out(text[hit.start:hit.end], hit.phrase):
+                continue  # words spelled right are the patterns' job (they judge "a little short of breath")
             if not any(hit.rule_id == lab and a <= hit.start < b for a, b, lab, _ in hits):
                 hits.append((hit.start, hit.end, hit.rule_id, "sound"))
         return hits
@@ -168,6 +168,11 @@ def _new_clause_after_denial(doc, modifier_end: int, target) -> bool:
     sent_end = target.sent.end
     listed = doc[modifier_end:min(sent_end, target.end + 8)]
     return not any(t.lower_ in _LIST_WORDS for t in listed)
+
+
+def _spelled_out(found: str, phrase: str) -> bool:
+    """The sounds-like phrase is in the text exactly as written: no mis-hearing to recover."""
+    return re.sub(r"[^a-z' ]", "", found.lower()).split() == re.sub(r"[^a-z' ]", "", phrase.lower()).split()
 
 
 def _is_recent(sentence: str, recent_cues: tuple[str, ...]) -> bool:
