@@ -81,7 +81,9 @@ class RedFlagMatcher:
         for hit in self.sounds.find(text):
             if hit.rule_id in skip or _spelled_out(text[hit.start:hit.end], hit.phrase):
                 continue  # words spelled right are the patterns' job (they judge "a little short of breath")
-            if not any(hit.rule_id == lab and a <= hit.start < b for a, b, lab, _ in hits):
+            # Words a pattern already read (of any rule: "short of breath when I walk" is the milder
+            # rule's) are not read again by sound.
+            if not any(a < hit.end and hit.start < b for a, b, _, by in hits if by == "pattern"):
                 hits.append((hit.start, hit.end, hit.rule_id, "sound"))
         return hits
 
