@@ -47,6 +47,7 @@ class RedFlagRule:
     order: int = 0  # position in the file: earlier rules win ties
     review: bool = False  # a person should always look at a message this rule fires on
     names_cause: bool = False  # with a more urgent symptom flag, this flag's concern names the cause
+    keeps_when: tuple[str, ...] = ()  # contexts that do not cancel this flag ("historical": over, yet still urgent)
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ def load_red_flags(path: Path) -> tuple[RedFlagRule, ...]:
             order=order,
             review=bool(entry.get("review", False)),
             names_cause=bool(entry.get("names_cause", False)),
+            keeps_when=tuple(entry.get("keeps_when", ())),
         ))
     return tuple(rules)
 
