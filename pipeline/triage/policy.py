@@ -12,7 +12,9 @@
 - Rules marked `review: true` (e.g. passive suicidal thoughts) always ask for a person.
 - Concern: the concern of the most urgent flag (the alarming part of a mixed message), unless a
   flag marked `names_cause` (a reaction to a medicine) explains it; otherwise
-  the classifier's, helped by the concern cues; otherwise the cues alone. A symptom red flag within
+  the classifier's, helped by the concern cues; otherwise the cues alone. A symptom the caller blames
+  on a medicine ("since I started the amlodipine", "after my flu shot") is `medication`, except for
+  flags marked `keeps_concern` (an overdose or a swallowed medicine is `symptoms`). A symptom red flag within
   30 days of a procedure the message mentions is a post-op complication (concern `post_op`); so is
   any symptom message that dates a procedure within 30 days.
 """
@@ -136,7 +138,8 @@ def choose_concern(top_rule: RedFlagRule | None, opinion: ModelOpinion | None, s
 
 
 def decide(mentions: list[Mention], facts: Facts, hits: list[CueHit], ruleset: RuleSet,
-           opinion: ModelOpinion | None = None, th: Thresholds | None = None, text: str = "") -> TriageResult:
+           opinion: ModelOpinion | None = None, th: Thresholds | None = None, text: str = "",
+           blames_medicine: bool = False) -> TriageResult:
     th = th or Thresholds()
     ev = weigh_mentions(mentions, facts, ruleset)
     raise_severity(ev, text, facts, ruleset)
@@ -195,6 +198,8 @@ def decide(mentions: list[Mention], facts: Facts, hits: list[CueHit], ruleset: R
     cause = next((r for r in ev.floor_rules if r.names_cause), None)
     if top_rule is not None and concern == "symptoms" and cause is not None:
         concern = cause.concern  # hives then a closing throat after a new pill: a medication problem
+    if concern == "symptoms" and blames_medicine and not any(r.keeps_concern for r in ev.floor_rules):
+        concern = "medication"  # a symptom the caller blames on a medicine is a side effect
     if concern == "symptoms" and after_procedure(facts) and (
             top_rule is not None or facts.days_since_procedure is not None):
         concern = "post_op"  # without a red flag only when the procedure is dated (within 30 days)
