@@ -156,20 +156,62 @@ def _contexts(doc, recent_cues: tuple[str, ...] = ()) -> dict[tuple[int, int], s
 
 
 _LIST_WORDS = {"or", "nor"}
+_CLAUSE_STARTS = {"i", "he", "she", "we", "they", "it", "you", "my", "his", "her", "our", "their", "there", "this",
+                  "that", "now", "but", "since", "and", "then", "just", "so"}
+_DENIALS = {"no", "not", "denies", "without", "never", "n't"}
+_BREAKS = (",", ";", "—", "-")
+_ASSERTING = {"since", "for", "started", "starting", "today", "tonight", "now", "ago", "all", "this", "still", "keeps",
+              "getting", "worse"}
+
+
+def _short_items(tokens) -> list[list]:
+    """Comma-separated pieces of a span (empty pieces dropped)."""
+    items, current = [], []
+    for t in tokens:
+        if t.text in _BREAKS:
+            if current:
+                items.append(current)
+            current = []
+        else:
+            current.append(t)
+    if current:
+        items.append(current)
+    return items
+
+
+def _is_list_item(item) -> bool:
+    return 1 <= len(item) <= 3 and item[0].lower_ not in _CLAUSE_STARTS and not any(t.lower_ in _DENIALS for t in item)
 
 
 def _new_clause_after_denial(doc, modifier_end: int, target) -> bool:
     """A comma between a denial and a red flag starts a new clause ("no fever, chest pain since this
-    morning"; "I don't have a fever, my chest hurts") unless the sentence is a list of denials
-    ("no chest pain, shortness of breath, or dizziness"). Only denials before the flag are judged."""
+    morning"; "I don't have a fever, my chest hurts") unless the sentence is a list of denials: "no
+    chest pain, shortness of breath, or dizziness", "denies nausea, sweating, chest pain" (two or more
+    bare items before the flag), "denies chest pain, shortness of breath and dizziness" (the flag and
+    one bare item joined by "and" end the clause). Only denials before the flag are judged."""
     if modifier_end > target.start:
         return False
     between = doc[modifier_end:target.start]
-    if not any(t.text in (",", ";", "—", "-") for t in between):
+    if not any(t.text in _BREAKS for t in between):
         return False
     sent_end = target.sent.end
     listed = doc[modifier_end:min(sent_end, target.end + 8)]
-    return not any(t.lower_ in _LIST_WORDS for t in listed)
+    if any(t.lower_ in _LIST_WORDS for t in listed):
+        return False
+    rest = []  # the words after the flag up to the next break: "since this morning" asserts it
+    for t in doc[target.end:sent_end]:
+        if t.text in _BREAKS or t.is_punct:
+            break
+        rest.append(t)
+    if any(t.lower_ in _ASSERTING for t in rest):
+        return True
+    items = _short_items(between)
+    if len(items) >= 2 and all(_is_list_item(i) for i in items):
+        return False
+    if 2 <= len(rest) <= 3 and rest[0].lower_ == "and" and _is_list_item(rest[1:]) and all(
+            _is_list_item(i) for i in items):
+        return False
+    return True
 
 
 def _spelled_out(found: str, phrase: str) -> bool:
