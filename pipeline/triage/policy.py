@@ -4,10 +4,11 @@
   modifier (rules/severity.yaml: an infant, confusion, ketones...) sets an emergency floor.
 - Mentions that ConText marks negated, family, hypothetical, historical or admin, and flags whose
   numeric conditions do not hold, stay visible as reasons but set no floor.
-- The classifier may raise the urgency above the floor, never lower it. On its own (no rule fired)
-  it may raise a message to urgent, never to emergency: a short harmless message ("refill on my
-  blood pressure pills please") must not page a clinician because of a few words. Such a raise is
-  always flagged for review. When it is unsure (its top probability is low, or it sees a real
+- The classifier may raise the urgency above the floor, never lower it, and never to emergency: a
+  short harmless message ("refill on my blood pressure pills please") must not page a clinician
+  because of a few words, and on the labelled sets most of its raises from an urgent rule to
+  emergency were wrong. A classifier raise without a rule, and a classifier that sees an emergency
+  the rules do not, are flagged for review. When it is unsure (its top probability is low, or it sees a real
   chance of urgency that nothing confirms) the message is flagged for review too.
 - Rules marked `review: true` (e.g. passive suicidal thoughts) always ask for a person.
 - Concern: the concern of the most urgent flag (the alarming part of a mixed message), unless a
