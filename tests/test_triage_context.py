@@ -39,6 +39,8 @@ NO_FLOOR = [
     ("historical", "I had chest pain the week before last, but it went away and the stress test was normal"),
     ("historical", "this is the dialysis unit, his potassium was 6.9, we dialysed him and notified the nephrologist"),
     ("historical", "I'm calling about the ambulance bill from when she had the seizure in the spring"),
+    ("historical", "I had a seizure in high school and the licence form asks about it"),
+    ("historical", "my mother fainted at a family party last summer, the cardiologist wants her records"),
 ]
 
 
