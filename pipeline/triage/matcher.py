@@ -70,14 +70,16 @@ class RedFlagMatcher:
             ConTextRule(r.literal, r.category, pattern=r.pattern, direction=r.direction, max_scope=r.max_scope)
             for r in ruleset.context_rules
         ])
-        self.patterns = [(rule.id, re.compile("|".join(f"(?:{p})" for p in rule.patterns), re.I))
-                         for rule in ruleset.red_flags]
+        self.patterns = [_compile_rule(rule.id, rule.patterns) for rule in ruleset.red_flags]
         self.sounds = SoundMatcher([(rule.id, phrase) for rule in ruleset.red_flags for phrase in rule.sounds_like])
 
     def _hits(self, text: str, skip: frozenset[str] = frozenset()) -> list[tuple[int, int, str, str]]:
         """(start, end, rule id, pattern|sound) for every target in the raw text."""
-        hits = [(m.start(), m.end(), rule_id, "pattern") for rule_id, regex in self.patterns
-                if rule_id not in skip for m in regex.finditer(text)]
+        lowered = text.lower()
+        same = len(lowered) == len(text)  # offsets carry over (true for all but a few Unicode letters)
+        hits = [(m.start(), m.end(), rule_id, "pattern") for rule_id, on_lower, anycase in self.patterns
+                if rule_id not in skip
+                for m in (on_lower.finditer(lowered) if on_lower is not None and same else anycase.finditer(text))]
         for hit in self.sounds.find(text):
             if hit.rule_id in skip or _spelled_out(text[hit.start:hit.end], hit.phrase):
                 continue  # words spelled right are the patterns' job (they judge "a little short of breath")
@@ -212,6 +214,17 @@ def _new_clause_after_denial(doc, modifier_end: int, target) -> bool:
             _is_list_item(i) for i in items):
         return False
     return True
+
+
+_UPPER_LETTER = re.compile(r"(?<!\\)[A-ZÀ-Þ]")
+
+
+def _compile_rule(rule_id: str, patterns: tuple[str, ...]) -> tuple[str, re.Pattern | None, re.Pattern]:
+    """A rule's patterns as one alternation, case-insensitive, plus (when its letters are all lower case)
+    a case-sensitive copy to run on the lower-cased text: the same matches, a third less time."""
+    joined = "|".join(f"(?:{p})" for p in patterns)
+    on_lower = None if _UPPER_LETTER.search(joined) else re.compile(joined)
+    return rule_id, on_lower, re.compile(joined, re.I)
 
 
 def _spelled_out(found: str, phrase: str) -> bool:
