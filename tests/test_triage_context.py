@@ -37,8 +37,8 @@ NO_FLOOR = [
     ("negated", "the patient denies fever, sweating, chest pain, she needs her refill sent"),
     ("negated", "he denies chest pain, shortness of breath and dizziness, calling to book the echo"),
     ("historical", "I had chest pain the week before last, but it went away and the stress test was normal"),
-    ("historical", "this is the dialysis unit, his potassium was 6.9, we dialysed him and notified the nephrologist"),
-    ("historical", "I'm calling about the ambulance bill from when she had the seizure in the spring"),
+    ("historical", "kidney center calling, the potassium of 6.9 was treated and we informed the kidney doctor"),
+    ("historical", "question about the ER charges from when he had his seizure over the holidays"),
     ("historical", "I had a seizure in high school and the licence form asks about it"),
     ("historical", "my mother fainted at a family party last summer, the cardiologist wants her records"),
 ]
