@@ -34,6 +34,13 @@ NO_FLOOR = [
     ("historical", "lab here, the critical potassium from Tuesday was already acknowledged by the doctor"),
     ("historical", "she accidentally took two of her brother's pills, the nurse line told us she would be fine"),
     ("hypothetical", "I'm so mortified I want to die, but can I book a visit about a wart"),
+    ("negated", "the patient denies fever, sweating, chest pain, she needs her refill sent"),
+    ("negated", "he denies chest pain, shortness of breath and dizziness, calling to book the echo"),
+    ("historical", "I had chest pain the week before last, but it went away and the stress test was normal"),
+    ("historical", "kidney center calling, the potassium of 6.9 was treated and we informed the kidney doctor"),
+    ("historical", "question about the ER charges from when he had his seizure over the holidays"),
+    ("historical", "I had a seizure in high school and the licence form asks about it"),
+    ("historical", "my mother fainted at a family party last summer, the cardiologist wants her records"),
 ]
 
 
@@ -67,6 +74,15 @@ STILL_URGENT = [
     # A relative's "had" is their problem now when the sentence says when: the caller is reporting it.
     ("emergency", "my dad had chest pain this morning and he is sweating"),
     ("emergency", "my mom had chest pain an hour ago and she still feels it"),
+    # "not" + a verb is a symptom, not a denial of what follows
+    ("emergency", "she's not making any sense and one side of her face is drooping"),
+    # the patient's own word is not a clearance
+    ("emergency", "my dad swallowed the whole bottle of his sleeping pills, he says he's fine"),
+    # a bare list item after a single denial, or followed by when it started, is asserted
+    ("emergency", "no fever, cough, chest pain since this morning"),
+    ("emergency", "no fever, no cough, chest pain since this morning"),
+    # "passed gas" and "stopped drinking" are not a problem passing or stopping
+    ("urgent", "I keep throwing up since the hernia repair and I haven't passed gas since yesterday"),
 ]
 
 

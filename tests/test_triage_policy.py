@@ -74,9 +74,9 @@ def test_a_less_sure_classifier_alone_stops_at_urgent(triager):
     assert (result.urgency, result.needs_review) == ("urgent", True)
 
 
-def test_the_classifier_may_raise_an_urgent_rule_to_emergency(triager):
+def test_a_classifier_emergency_over_an_urgent_rule_asks_for_review_instead(triager):
     result = decide_text(triager, "I'm on warfarin and my gums keep bleeding", opinion(0.01, 0.04, 0.95))
-    assert result.urgency == "emergency"
+    assert (result.urgency, result.needs_review) == ("urgent", True)
 
 
 def test_no_classifier_raise_over_words_judged_a_bill_or_the_past(triager):

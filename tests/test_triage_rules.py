@@ -41,3 +41,31 @@ def test_rule_does_not_fire_on_its_counter_examples(rules_only, rule_id, sentenc
 def test_concern_cue_examples_point_to_their_concern(rules_only, cue):
     for sentence in cue.examples:
         assert rules_only.triage(sentence).concern == cue.concern, sentence
+
+
+def _blames(triager: Triager, text: str) -> bool:
+    from pipeline.triage.concerns import blames_medicine
+    from pipeline.triage.facts import MEDICINE_WORD
+
+    spans = [(m.start, m.end) for m in triager.medications.find(text)]
+    return blames_medicine(text, RULESET.medicine_cause, spans, MEDICINE_WORD)
+
+
+@pytest.mark.parametrize("sentence", RULESET.medicine_cause.fire_examples)
+def test_a_symptom_blamed_on_a_medicine_is_found(rules_only, sentence):
+    assert _blames(rules_only, sentence)
+
+
+@pytest.mark.parametrize("sentence", RULESET.medicine_cause.not_fire_examples)
+def test_a_medicine_mentioned_without_blame_is_not_a_cause(rules_only, sentence):
+    assert not _blames(rules_only, sentence)
+
+
+def test_a_symptom_blamed_on_a_new_medicine_is_a_medication_concern(rules_only):
+    result = rules_only.triage("since I started the new blood pressure pill my ankles are puffy and I feel dizzy")
+    assert result.concern == "medication"
+
+
+def test_an_overdose_stays_a_symptoms_concern_though_a_medicine_is_named(rules_only):
+    result = rules_only.triage("she started the new sertraline last week and tonight she swallowed the whole bottle")
+    assert (result.urgency, result.concern) == ("emergency", "symptoms")

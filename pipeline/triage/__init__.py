@@ -12,9 +12,9 @@ from pathlib import Path
 
 from ..records import TriageResult
 from .classifier import TriageModel, load_model
-from .concerns import cue_hits
+from .concerns import blames_medicine, cue_hits
 from .extract import Extractor
-from .facts import read_facts
+from .facts import MEDICINE_WORD, read_facts
 from .matcher import RedFlagMatcher
 from .medications import MedicationFinder
 from .policy import decide
@@ -61,8 +61,9 @@ class Triager:
         meds = self.medications.find(text)
         facts = read_facts(text, self.ruleset.vocabulary, meds, self.ruleset.blood_thinner_phrases)
         mentions = self.matcher.mentions(text, self._inapplicable(facts))
+        blamed = blames_medicine(text, self.ruleset.medicine_cause, [(m.start, m.end) for m in meds], MEDICINE_WORD)
         result = decide(mentions, facts, cue_hits(text, self.ruleset.concern_cues),
-                        self.ruleset, opinion, thresholds, text=text)
+                        self.ruleset, opinion, thresholds, text=text, blames_medicine=blamed)
         result.extraction = self.extractor.extract(text, meds, facts)
         return result
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .medications import MedicationHit
 from .numbers import spoken_to_digits
@@ -39,7 +40,7 @@ _FEVER_OR_HEADACHE = re.compile(r"\b(fever\w*|temperature|temp|chills|headache\w
                                 r"light (hurts|bothers)|(sensitive|sensitivity) to (the )?light|bright lights?|fiebre|"
                                 r"dolor de cabeza)\b", re.I)
 # A medicine is named (list or generic word or a drug-name ending): lets `drug_skin_reaction` fire.
-_MEDICINE_WORD = re.compile(r"\b(medicine|medication|meds|pills?|tablets?|antibiotics?|prescription|dose|shot|vaccine|"
+MEDICINE_WORD = re.compile(r"\b(medicine|medication|meds|pills?|tablets?|antibiotics?|prescription|dose|shot|vaccine|"
                             r"injection|cream|ointment|inhaler|drug|pastilla|medicina|"
                             r"(started|put) (me|him|her|them) on|"
                             r"\w+(cillin|mycin|cycline|floxacin|statin|pril|sartan|olol|azole|prazole|dipine|gliptin|"
@@ -126,10 +127,16 @@ def ages_days(text: str, vocab: FactVocabulary) -> list[int]:
     return ages
 
 
+@lru_cache(maxsize=8)
+def _starts_of_any(words: tuple[str, ...]) -> re.Pattern:
+    """Zero-width matches where any of the words starts: one scan instead of one per word."""
+    return re.compile(r"(?=\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b)")
+
+
 def days_since_procedure(text: str, vocab: FactVocabulary) -> tuple[bool, int | None]:
     """(a procedure is mentioned, how many days ago when said near it)."""
     lowered = text.lower()
-    spots = [m.start() for w in vocab.procedure_words for m in re.finditer(rf"\b{re.escape(w)}\b", lowered)]
+    spots = [m.start() for m in _starts_of_any(vocab.procedure_words).finditer(lowered)]
     if not spots:
         return False, None
     best: tuple[int, int] | None = None  # (distance, days)
@@ -195,7 +202,7 @@ def read_facts(text: str, vocab: FactVocabulary, medications: list[MedicationHit
         weeks_pregnant=weeks_pregnant(digits),
         on_blood_thinner=True if thinner else None,
         pregnant=True if _PREGNANT.search(digits) else None,
-        medication_mentioned=True if medications or _MEDICINE_WORD.search(text) else None,
+        medication_mentioned=True if medications or MEDICINE_WORD.search(text) else None,
         glucose_mg_dl=min(glucose) if glucose else None,
         fever_or_headache=True if _asserted(_FEVER_OR_HEADACHE, text) else None,
         systolic_bp=max(b[0] for b in bps) if bps else None,

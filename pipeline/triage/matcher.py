@@ -70,18 +70,22 @@ class RedFlagMatcher:
             ConTextRule(r.literal, r.category, pattern=r.pattern, direction=r.direction, max_scope=r.max_scope)
             for r in ruleset.context_rules
         ])
-        self.patterns = [(rule.id, re.compile("|".join(f"(?:{p})" for p in rule.patterns), re.I))
-                         for rule in ruleset.red_flags]
+        self.patterns = [_compile_rule(rule.id, rule.patterns) for rule in ruleset.red_flags]
         self.sounds = SoundMatcher([(rule.id, phrase) for rule in ruleset.red_flags for phrase in rule.sounds_like])
 
     def _hits(self, text: str, skip: frozenset[str] = frozenset()) -> list[tuple[int, int, str, str]]:
         """(start, end, rule id, pattern|sound) for every target in the raw text."""
-        hits = [(m.start(), m.end(), rule_id, "pattern") for rule_id, regex in self.patterns
-                if rule_id not in skip for m in regex.finditer(text)]
+        lowered = text.lower()
+        same = len(lowered) == len(text)  # offsets carry over (true for all but a few Unicode letters)
+        hits = [(m.start(), m.end(), rule_id, "pattern") for rule_id, on_lower, anycase in self.patterns
+                if rule_id not in skip
+                for m in (on_lower.finditer(lowered) if on_lower is not None and same else anycase.finditer(text))]
         for hit in self.sounds.find(text):
-            if hit.rule_id in skip:
-                continue
-            if not any(hit.rule_id == lab and a <= hit.start < b for a, b, lab, _ in hits):
+            if hit.rule_id in skip or _spelled_out(text[hit.start:hit.end], hit.phrase):
+                continue  # words spelled right are the patterns' job (they judge "a little short of breath")
+            # Words a pattern already read (of any rule: "short of breath when I walk" is the milder
+            # rule's) are not read again by sound.
+            if not any(a < hit.end and hit.start < b for a, b, _, by in hits if by == "pattern"):
                 hits.append((hit.start, hit.end, hit.rule_id, "sound"))
         return hits
 
@@ -154,20 +158,78 @@ def _contexts(doc, recent_cues: tuple[str, ...] = ()) -> dict[tuple[int, int], s
 
 
 _LIST_WORDS = {"or", "nor"}
+_CLAUSE_STARTS = {"i", "he", "she", "we", "they", "it", "you", "my", "his", "her", "our", "their", "there", "this",
+                  "that", "now", "but", "since", "and", "then", "just", "so"}
+_DENIALS = {"no", "not", "denies", "without", "never", "n't"}
+_BREAKS = (",", ";", "—", "-")
+_ASSERTING = {"since", "for", "started", "starting", "today", "tonight", "now", "ago", "all", "this", "still", "keeps",
+              "getting", "worse"}
+
+
+def _short_items(tokens) -> list[list]:
+    """Comma-separated pieces of a span (empty pieces dropped)."""
+    items, current = [], []
+    for t in tokens:
+        if t.text in _BREAKS:
+            if current:
+                items.append(current)
+            current = []
+        else:
+            current.append(t)
+    if current:
+        items.append(current)
+    return items
+
+
+def _is_list_item(item) -> bool:
+    return 1 <= len(item) <= 3 and item[0].lower_ not in _CLAUSE_STARTS and not any(t.lower_ in _DENIALS for t in item)
 
 
 def _new_clause_after_denial(doc, modifier_end: int, target) -> bool:
     """A comma between a denial and a red flag starts a new clause ("no fever, chest pain since this
-    morning"; "I don't have a fever, my chest hurts") unless the sentence is a list of denials
-    ("no chest pain, shortness of breath, or dizziness"). Only denials before the flag are judged."""
+    morning"; "I don't have a fever, my chest hurts") unless the sentence is a list of denials: "no
+    chest pain, shortness of breath, or dizziness", "denies nausea, sweating, chest pain" (two or more
+    bare items before the flag), "denies chest pain, shortness of breath and dizziness" (the flag and
+    one bare item joined by "and" end the clause). Only denials before the flag are judged."""
     if modifier_end > target.start:
         return False
     between = doc[modifier_end:target.start]
-    if not any(t.text in (",", ";", "—", "-") for t in between):
+    if not any(t.text in _BREAKS for t in between):
         return False
     sent_end = target.sent.end
     listed = doc[modifier_end:min(sent_end, target.end + 8)]
-    return not any(t.lower_ in _LIST_WORDS for t in listed)
+    if any(t.lower_ in _LIST_WORDS for t in listed):
+        return False
+    rest = []  # the words after the flag up to the next break: "since this morning" asserts it
+    for t in doc[target.end:sent_end]:
+        if t.text in _BREAKS or t.is_punct:
+            break
+        rest.append(t)
+    if any(t.lower_ in _ASSERTING for t in rest):
+        return True
+    items = _short_items(between)
+    if len(items) >= 2 and all(_is_list_item(i) for i in items):
+        return False
+    if 2 <= len(rest) <= 3 and rest[0].lower_ == "and" and _is_list_item(rest[1:]) and all(
+            _is_list_item(i) for i in items):
+        return False
+    return True
+
+
+_UPPER_LETTER = re.compile(r"(?<!\\)[A-ZÀ-Þ]")
+
+
+def _compile_rule(rule_id: str, patterns: tuple[str, ...]) -> tuple[str, re.Pattern | None, re.Pattern]:
+    """A rule's patterns as one alternation, case-insensitive, plus (when its letters are all lower case)
+    a case-sensitive copy to run on the lower-cased text: the same matches, a third less time."""
+    joined = "|".join(f"(?:{p})" for p in patterns)
+    on_lower = None if _UPPER_LETTER.search(joined) else re.compile(joined)
+    return rule_id, on_lower, re.compile(joined, re.I)
+
+
+def _spelled_out(found: str, phrase: str) -> bool:
+    """The sounds-like phrase is in the text exactly as written: no mis-hearing to recover."""
+    return re.sub(r"[^a-z' ]", "", found.lower()).split() == re.sub(r"[^a-z' ]", "", phrase.lower()).split()
 
 
 def _is_recent(sentence: str, recent_cues: tuple[str, ...]) -> bool:

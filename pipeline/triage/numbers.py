@@ -8,6 +8,7 @@ digit (phone numbers, "one oh one"); anything else is read as a cardinal ("a hun
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 UNITS = {"zero": 0, "oh": 0, "o": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
          "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -54,6 +55,7 @@ def _split_hyphens(word: str) -> list[str]:
     return word.split("-") if "-" in word and all(p.lower() in NUMBER_WORDS for p in word.split("-")) else [word]
 
 
+@lru_cache(maxsize=64)  # facts and extraction both read the same message
 def spoken_to_digits(text: str) -> str:
     """Rewrite runs of number words as digits; other text is unchanged (offsets may shift)."""
     tokens = _TOKEN.findall(text)

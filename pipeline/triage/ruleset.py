@@ -47,6 +47,8 @@ class RedFlagRule:
     order: int = 0  # position in the file: earlier rules win ties
     review: bool = False  # a person should always look at a message this rule fires on
     names_cause: bool = False  # with a more urgent symptom flag, this flag's concern names the cause
+    keeps_when: tuple[str, ...] = ()  # contexts that do not cancel this flag ("historical": over, yet still urgent)
+    keeps_concern: bool = False  # the medicine-as-cause cue does not turn this flag's `symptoms` into `medication`
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,16 @@ class ConcernCue:
     weight: float
     patterns: tuple[re.Pattern, ...]
     examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MedicineCause:
+    """Phrases that blame a symptom on a medicine ("since I started the ...", "got my flu shot")."""
+
+    pattern: re.Pattern
+    window: int = 80
+    fire_examples: tuple[str, ...] = ()
+    not_fire_examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +108,7 @@ class RuleSet:
     vocabulary: FactVocabulary = field(default_factory=FactVocabulary)
     recent_cues: tuple[str, ...] = ()  # "an hour ago", "this morning": a relative's "had" is happening now
     escalations: tuple = ()  # severity.Escalation: urgent red flags that modifiers make emergencies
+    medicine_cause: MedicineCause | None = None  # concerns.yaml: a symptom blamed on a medicine
 
 
 def rules_version(rules_dir: Path) -> str:
@@ -153,6 +166,8 @@ def load_red_flags(path: Path) -> tuple[RedFlagRule, ...]:
             order=order,
             review=bool(entry.get("review", False)),
             names_cause=bool(entry.get("names_cause", False)),
+            keeps_when=tuple(entry.get("keeps_when", ())),
+            keeps_concern=bool(entry.get("keeps_concern", False)),
         ))
     return tuple(rules)
 
@@ -173,6 +188,17 @@ def load_concern_cues(path: Path) -> tuple[ConcernCue, ...]:
             examples=tuple(entry.get("examples", ())),
         ))
     return tuple(cues)
+
+
+def load_medicine_cause(path: Path) -> MedicineCause | None:
+    raw = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("medicine_as_cause")
+    if not raw:
+        return None
+    examples = raw.get("examples", {}) or {}
+    where = f"{path.name} medicine_as_cause"
+    pattern = re.compile("|".join(f"(?:{_compile(p, where)})" for p in raw["patterns"]), re.I)
+    return MedicineCause(pattern, int(raw.get("window", 80)), tuple(examples.get("fire", ())),
+                         tuple(examples.get("not_fire", ())))
 
 
 def load_context_rules(path: Path) -> tuple[ContextRuleSpec, ...]:
@@ -224,4 +250,5 @@ def load_ruleset(rules_dir: Path) -> RuleSet:
                    medications=meds, blood_thinner_phrases=thinner_phrases,
                    vocabulary=load_vocabulary(rules_dir / "facts.yaml"),
                    recent_cues=load_recent_cues(rules_dir / "context.yaml"),
-                   escalations=load_escalations(rules_dir / "severity.yaml", {r.id for r in red_flags}))
+                   escalations=load_escalations(rules_dir / "severity.yaml", {r.id for r in red_flags}),
+                   medicine_cause=load_medicine_cause(rules_dir / "concerns.yaml"))
