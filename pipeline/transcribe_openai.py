@@ -117,6 +117,7 @@ class OpenAIWhisperTranscriber:
         ]
         transcript = assemble_transcript(segments, words, language, language_probability,
                                          engine="openai-whisper", model=self.config.model)
+        transcript.prompt = self.prompt_for(language) or ""  # the prompt-echo check reads it
         text = transcript.text
         if self.multilingual and language != "en" and text and self.config.translate_non_english:
             transcript.translation = joined_text(self._run(audio, task="translate", language=language))

@@ -55,6 +55,7 @@ def test_openai_engine_loads_a_pt_checkpoint_and_transcribes(tmp_path):
     assert transcript.text  # the random decoder still emits tokens: decoding really ran
     assert 0.0 <= transcript.confidence <= 1.0
     assert all(0.0 <= w.start <= w.end <= 2.5 for w in transcript.words)
+    assert transcript.prompt and transcript.prompt == transcriber.prompt_for("en")  # for the prompt-echo check
 
 
 def test_openai_engine_refuses_a_missing_checkpoint_with_the_fix(tmp_path):
