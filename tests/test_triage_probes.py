@@ -212,6 +212,7 @@ ROUTINE = [
     "I'm twenty weeks pregnant and want to schedule my anatomy scan",
     "I walk across the bridge every day to work and my knee aches a bit",
     "I'm on the roof fixing shingles, call me back about my refill",
+    "when I was a teenager I took a bunch of pills, I'd like to talk about my depression medicine",
     "I had my colonoscopy last week, all fine, just waiting on the polyp results",
     "I put on four pounds this month since I quit smoking, any tips",
     "I've taken a bunch of Tylenol for my sore knee all week, is that okay with my other pills",
