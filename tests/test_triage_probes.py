@@ -21,6 +21,30 @@ def rules_only():
 
 
 EMERGENCY = [
+    # triage7 classes (own wording)
+    "My eye got splashed with bleach and it burns",
+    "some oven cleaner sprayed into her eyes, she is screaming",
+    "I took about forty Tylenol yesterday when I was upset, honestly I feel alright today",
+    "I'm thirty two weeks and my belly keeps going tight every four or five minutes",
+    "she has Addison's and hasn't kept anything down since this morning, now she's confused",
+    "my dad has myeloma and since last night his legs are weak and he couldn't pee",
+    "I took three nitro and my chest still hurts",
+    "they splinted her wrist this morning and now her fingers are blue and numb",
+    "his oxygen on the finger thing says 84 and he is wheezing",
+    "I'm on Eliquis and this cut on my arm keeps bleeding, it soaked through the towel",
+    "tell my sister I'm sorry, I'm standing on the overpass now",
+    "I keep thinking about driving my truck into a tree",
+    "my husband is not able to breathe properly, he's sitting up gasping",
+    "I'm not able to catch my breath even sitting still",
+    "he choked on a piece of steak, we got it out but he is still gurgling when he breathes",
+    "my defibrillator has gone off three times in the last hour",
+    "I'm on the roof and I just want it all to be over",
+    "I know I'm not supposed to, but I took like twenty of my Aleve over the weekend and now I feel awful",
+    "I'm scared I might overdose on my sleeping pills tonight, I have them all here",
+    "I've been saving my sleeping pills and I'm going to take them all on Friday",
+    "I had a sudden terrible headache out of nowhere twenty minutes ago",
+    "after the sigmoidoscopy this afternoon my abdomen is hard and the pain is excruciating",
+    "my father had an angiogram today and the wrist site is bleeding through his shirt, there's so much",
     "After my hysterectomy last week I'm bleeding through a pad every hour",
     "After my tonsils came out a week ago I'm spitting out clots",
     "He fell off the ladder and now he's coughing up blood and short of breath",
@@ -105,6 +129,21 @@ EMERGENCY = [
 ]
 
 URGENT = [
+    # triage7 classes (own wording)
+    "my defibrillator shocked me once after lunch, I feel okay now",
+    "I'm getting chemo at the cancer center with Dr. Patel and my temp is 100.9",
+    "this is the micro lab, the blood cultures on your patient are positive for gram negative rods",
+    "I accidentally took my Lantus twice tonight",
+    "a veces siento que sería mejor no despertar",
+    "honestly I wouldn't mind if I didn't wake up tomorrow",
+    "quisiera dormirme y no despertar",
+    "my grandmother is 88 and we can barely wake her up this morning",
+    "my insulin pump keeps saying occlusion and I'm at 310",
+    "my INR at the anticoagulation clinic this morning was 7.1",
+    "I cut my thumb on a mandoline, it's gaping and probably needs stitches",
+    "I'm on Pradaxa and my gums keep bleeding, it stops with pressure but keeps coming back",
+    "my readings are around 320 and they're not coming down with my correction doses",
+    "I'm on Lasix for heart failure and I'm up four pounds since Sunday",
     "After my knee surgery I can't pee since this morning",
     "Esta es la farmacia, la dosis de la receta parece muy alta, por favor llámenos",
     "He started clozapine and now has a sore throat and fever",
@@ -141,7 +180,6 @@ URGENT = [
     "My dad is 88 and suddenly confused today, no fever",
     "My daughter got bitten by the neighbor's dog and it's a deep puncture",
     "My daughter's been cutting herself again, she's safe tonight but I need help",
-    "My eye got splashed with bleach and it burns",
     "My four week old has a temperature of 100.6",
     "My husband had cataract surgery yesterday and now he has severe eye pain and can't see well",
     "My incision from last week is red, swollen and leaking yellow stuff",
@@ -165,6 +203,20 @@ URGENT = [
 ]
 
 ROUTINE = [
+    # triage7 look-alikes (own wording)
+    "I got some shampoo in my eye in the shower, it's fine now",
+    "I'm on my insulin twice a day, need a refill on the pens",
+    "the ICD clinic wants to schedule my device check, no shocks",
+    "my dad's cancer is in remission and he walks two miles a day",
+    "can you resend my blood culture results from last year for my records",
+    "I'm twenty weeks pregnant and want to schedule my anatomy scan",
+    "I walk across the bridge every day to work and my knee aches a bit",
+    "I'm on the roof fixing shingles, call me back about my refill",
+    "when I was a teenager I took a bunch of pills, I'd like to talk about my depression medicine",
+    "I had my colonoscopy last week, all fine, just waiting on the polyp results",
+    "I put on four pounds this month since I quit smoking, any tips",
+    "I've taken a bunch of Tylenol for my sore knee all week, is that okay with my other pills",
+    "what's the most ibuprofen I can take in a day, I don't want to accidentally overdose",
     "After my biopsy I was a bit lightheaded in the car but I'm fine now after lunch",
     "After my flu shot my arm is sore, that's all",
     "Can you send my records to the new cardiologist, my last chest pain was in 2019",

@@ -25,7 +25,10 @@ _AGE_ES = re.compile(r"\b(?:bebé|bebe|niño|niña|hijo|hija|papá|papa|mamá|ma
                      re.I)
 _WEEKS_PREG = re.compile(r"(?<![\d.])(\d{1,2})\s*(weeks|wks|semanas)(?!\s*(ago|out|since|after|later|post|from))",
                          re.I)
-_PREG_CONTEXT = re.compile(r"\b(pregnan\w*|expecting|weeks along|embarazada|contractions|baby|due date|water broke)",
+# "I'm 32 weeks" said plainly is a gestation ("6 weeks out / post-op / into ..." are not)
+_PREG_CONTEXT = re.compile(r"\b(pregnan\w*|expecting|weeks along|embarazada|contractions|baby|due date|water broke)|"
+                           r"\b(i.?m|i am|she.?s|she is)\s+\d{1,2}\s*weeks\b"
+                           r"(?!\s*(ago|out|since|after|post|from|into|of|on))",
                            re.I)
 _PREGNANT = re.compile(r"\b(pregnan\w*|expecting a baby|weeks along|embarazada|\d+ weeks (pregnant|along))\b|"
                        r"\b(i'?m|i am|she'?s|she is|my wife is) \d+ (weeks|wks)\b", re.I)
@@ -47,7 +50,7 @@ MEDICINE_WORD = re.compile(r"\b(medicine|medication|meds|pills?|tablets?|antibio
                             r"formin))\b", re.I)
 _BP = re.compile(r"\b(?:blood pressure|pressure|bp|b\.p\.|presión|presion)\b[^.?!\d]{0,30}?(\d{2,3})\s*"
                  r"(?:over|/|sobre)\s*(\d{2,3})\b", re.I)
-_INR = re.compile(r"\binr\b[^.?!\d]{0,20}?(\d{1,2}(?:\.\d+)?)(?![\d])", re.I)
+_INR = re.compile(r"\binr\b[^.?!\d]{0,60}?(\d{1,2}(?:\.\d+)?)(?![\d])", re.I)
 # Lab values read out by a patient, a lab or a hospital (a hemoglobin A1c is not a hemoglobin).
 _HEMOGLOBIN = re.compile(r"\b(?:hemoglobin|haemoglobin|hgb|h and h|blood count)\b(?!\s*a\s?1\s?c)[^.?!\d]{0,25}?"
                          r"(?<![\d.])(\d{1,2}(?:\.\d)?)(?![\d])", re.I)

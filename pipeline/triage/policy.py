@@ -24,6 +24,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from ..records import URGENCY_RANK, Reason, TriageResult
@@ -71,7 +72,18 @@ class Evidence:
     reasons: list[Reason] = field(default_factory=list)
 
 
-def weigh_mentions(mentions: list[Mention], facts: Facts, ruleset: RuleSet) -> Evidence:
+# A flag kept "when historical" (a shock or a large ingestion the caller feels fine after) is still
+# past when the caller dates it long ago ("years ago", "when I was a teenager", "in 2019").
+_LONG_PAST = re.compile(r"\b((\w+|\d+) (years?|months?) ago|when (i|he|she|we) (was|were) (a |in |little|young)|"
+                        r"as a (teen\w*|kid|child)|back in|(in|since) (19|20)\d\d|last (year|month|spring|summer|fall|"
+                        r"winter)|history of|a long time ago|in (high school|college))\b", re.I)
+
+
+def _long_past(m: Mention, text: str) -> bool:
+    return bool(text) and bool(_LONG_PAST.search(text[max(0, m.start - 80):m.end + 80]))
+
+
+def weigh_mentions(mentions: list[Mention], facts: Facts, ruleset: RuleSet, text: str = "") -> Evidence:
     """Which mentions set a floor, and a reason for every mention."""
     ev = Evidence()
     for m in mentions:
@@ -80,7 +92,7 @@ def weigh_mentions(mentions: list[Mention], facts: Facts, ruleset: RuleSet) -> E
         unmet = unmet_conditions(rule.requires, facts)
         if unmet and any("unknown" in u for u in unmet):
             continue  # e.g. a fever word with no infant age: the rule does not apply, nothing to show
-        if m.context in rule.keeps_when:
+        if m.context in rule.keeps_when and not (m.context == "historical" and _long_past(m, text)):
             m = replace(m, context="")  # e.g. a first seizure this morning stays urgent though it is over
         if m.context:
             kind, label = "context", f"{rule.label}{sound} ({m.context}, no floor)"
@@ -156,7 +168,7 @@ def decide(mentions: list[Mention], facts: Facts, hits: list[CueHit], ruleset: R
            opinion: ModelOpinion | None = None, th: Thresholds | None = None, text: str = "",
            blames_medicine: bool = False) -> TriageResult:
     th = th or Thresholds()
-    ev = weigh_mentions(mentions, facts, ruleset)
+    ev = weigh_mentions(mentions, facts, ruleset, text)
     raise_severity(ev, text, facts, ruleset)
     floor, top_rule = rule_floor(ev)
     urgency = floor
