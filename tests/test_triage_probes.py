@@ -22,6 +22,10 @@ def rules_only():
 
 EMERGENCY = [
     # triage8 classes (own wording)
+    "My brother rehomed his cats to a friend and says he has a rifle and is ready to go",
+    "After I went the toilet was full of red and my heart is racing",
+    "My boy is eleven, sudden pain down there this morning, it's swollen and he vomited",
+    "He could only manage a couple of words between breaths after the inhaler",
     "Two days after my parathyroid operation the front of my neck is ballooning and it feels tight",
     "Since the bypass on his leg yesterday his toes have gone bluish and cold",
     "Medical alarm monitoring centre here, your patient pressed his button, he's on the floor and hit his head",
