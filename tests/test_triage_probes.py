@@ -22,6 +22,7 @@ def rules_only():
 
 EMERGENCY = [
     # triage8 classes (own wording)
+    "Also I swallowed the whole box of my anxiety tablets after lunch and I feel woozy",
     "My brother rehomed his cats to a friend and says he has a rifle and is ready to go",
     "After I went the toilet was full of red and my heart is racing",
     "My boy is eleven, sudden pain down there this morning, it's swollen and he vomited",
