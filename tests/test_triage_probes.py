@@ -21,6 +21,22 @@ def rules_only():
 
 
 EMERGENCY = [
+    # triage8 classes (own wording)
+    "Also I swallowed the whole box of my anxiety tablets after lunch and I feel woozy",
+    "My brother rehomed his cats to a friend and says he has a rifle and is ready to go",
+    "After I went the toilet was full of red and my heart is racing",
+    "My boy is eleven, sudden pain down there this morning, it's swollen and he vomited",
+    "He could only manage a couple of words between breaths after the inhaler",
+    "Two days after my parathyroid operation the front of my neck is ballooning and it feels tight",
+    "Since the bypass on his leg yesterday his toes have gone bluish and cold",
+    "Medical alarm monitoring centre here, your patient pressed his button, he's on the floor and hit his head",
+    "Staff at the group home: the seizure started a quarter hour ago and it won't stop",
+    "I gave away my dog yesterday and wanted to thank you for everything, this is the last time you'll hear from me",
+    "The bowl was filled with dark red blood after I went and I feel faint",
+    "Visiting nurse calling, her oxygen is reading 83 percent on room air",
+    "My 15 year old is screaming, his testicle is very swollen",
+    "Can you refill my sleeping tablets, I've been stockpiling them",
+    "His asthma is so bad he can't get his words out even with the puffer",
     # triage7 classes (own wording)
     "My eye got splashed with bleach and it burns",
     "some oven cleaner sprayed into her eyes, she is screaming",
@@ -129,6 +145,9 @@ EMERGENCY = [
 ]
 
 URGENT = [
+    # triage8 classes (own wording)
+    "Palliative care family here, dad is moaning all night and the oxycodone isn't touching it",
+    "Nurse at the correctional facility, one of your patients is acutely unwell since this morning, call us",
     # triage7 classes (own wording)
     "my defibrillator shocked me once after lunch, I feel okay now",
     "I'm getting chemo at the cancer center with Dr. Patel and my temp is 100.9",
@@ -203,6 +222,11 @@ URGENT = [
 ]
 
 ROUTINE = [
+    # triage8 look-alikes (own wording)
+    "This is the medical alert company, the pendant battery was replaced today",
+    "I won't need the prednisone refill, my rash has cleared",
+    "The hospice volunteer wants to drop off the paperwork on Friday",
+    "His seizure medication is working well, no seizures for a year, needs a refill",
     # triage7 look-alikes (own wording)
     "I got some shampoo in my eye in the shower, it's fine now",
     "I'm on my insulin twice a day, need a refill on the pens",
