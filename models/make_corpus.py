@@ -490,27 +490,21 @@ def build(n: int, seed: int) -> list[dict]:
     return items
 
 
+def tagged_rows(path: Path, tag: str) -> list[dict]:
+    """A labelled JSONL file's rows in the corpus's fields, tagged with where they came from."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [{"id": r["id"], "text": r["text"], "urgency": r["urgency"], "concern": r["concern"], "tag": tag}
+            for r in rows]
+
+
 def retired_items(names: tuple[str, ...]) -> list[dict]:
-    """The rows of spent hand-written sets, tagged with the set they came from."""
-    rows = []
-    for name in names:
-        for line in (TEST_DATA / name).read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                rows.append({"id": row["id"], "text": row["text"], "urgency": row["urgency"],
-                             "concern": row["concern"], "tag": f"retired:{Path(name).stem}"})
-    return rows
+    """The rows of spent hand-written evaluation sets."""
+    return [row for name in names for row in tagged_rows(TEST_DATA / name, f"retired:{Path(name).stem}")]
 
 
 def handwritten_items(folder: Path) -> list[dict]:
-    rows = []
-    for path in sorted(folder.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                rows.append({"id": row["id"], "text": row["text"], "urgency": row["urgency"],
-                             "concern": row["concern"], "tag": f"handwritten:{path.stem}"})
-    return rows
+    """The rows written by hand for training, one file per writer."""
+    return [row for path in sorted(folder.glob("*.jsonl")) for row in tagged_rows(path, f"handwritten:{path.stem}")]
 
 
 def main() -> None:
