@@ -70,13 +70,19 @@ def test_a_sure_classifier_alone_raises_a_long_message_to_emergency_for_review(t
 
 
 def test_a_less_sure_classifier_alone_stops_at_urgent(triager):
-    result = decide_text(triager, LONG_UNFLAGGED, opinion(0.05, 0.2, 0.75))
+    result = decide_text(triager, LONG_UNFLAGGED, opinion(0.05, 0.55, 0.4))
     assert (result.urgency, result.needs_review) == ("urgent", True)
 
 
-def test_a_classifier_emergency_over_an_urgent_rule_asks_for_review_instead(triager):
-    result = decide_text(triager, "I'm on warfarin and my gums keep bleeding", opinion(0.01, 0.04, 0.95))
-    assert (result.urgency, result.needs_review) == ("urgent", True)
+def test_a_classifier_emergency_over_an_urgent_rule_raises_it_for_review(triager):
+    result = decide_text(triager, "I'm on warfarin and my gums keep bleeding", opinion(0.01, 0.39, 0.6))
+    assert (result.urgency, result.needs_review) == ("emergency", True)
+    assert any(r.label == "classifier raised to emergency" for r in result.reasons)
+
+
+def test_an_urgent_rule_stays_urgent_when_the_classifier_doubts_an_emergency(triager):
+    result = decide_text(triager, "I'm on warfarin and my gums keep bleeding", opinion(0.1, 0.45, 0.45))
+    assert result.urgency == "urgent"
 
 
 def test_no_classifier_raise_over_words_judged_a_bill_or_the_past(triager):

@@ -4,12 +4,13 @@
   modifier (rules/severity.yaml: an infant, confusion, ketones...) sets an emergency floor.
 - Mentions that ConText marks negated, family, hypothetical, historical or admin, and flags whose
   numeric conditions do not hold, stay visible as reasons but set no floor.
-- The classifier may raise the urgency above the floor, never lower it. Over an urgent rule it does
-  not make an emergency (on the labelled sets most such raises were wrong): it asks for review. With
-  no rule it may raise a message to urgent, and to emergency only when it is sure (P >= 0.8) of a
-  message of 15 words or more - the lay-worded emergencies rules miss - while a short harmless
-  message ("refill on my blood pressure pills please") must not page a clinician because of a few
-  words. A raise without a rule is always flagged for review. When it is unsure (its top
+- The classifier may raise the urgency above the floor, never lower it. It calls an emergency at
+  P(emergency) >= 0.5: under-triage can cost a life, over-triage costs minutes, and on the unseen
+  sets most emergencies the rules missed or called urgent had P between 0.5 and 0.8. Over an urgent
+  rule that raise stands; with no rule it stands only for a message of 15 words or more - the
+  lay-worded emergencies rules miss - while a short harmless message ("refill on my blood pressure
+  pills please") must not page a clinician because of a few words (it stops at urgent at most). Every raise
+  to emergency, and every raise without a rule, is flagged for review. When it is unsure (its top
   probability is low, or it sees a real chance of urgency that nothing confirms) the message is
   flagged for review too.
 - Rules marked `review: true` (e.g. passive suicidal thoughts) always ask for a person.
@@ -50,10 +51,12 @@ class Thresholds:
 
     # The rules carry recall; the classifier raises only when it is fairly sure. Between
     # review_urgent and raise_urgent a routine label is kept but flagged for a person.
-    raise_emergency: float = 0.8  # P(emergency) to raise to emergency
-    # With no rule agreeing, only a long message that the classifier is sure of is raised to
-    # emergency (always reviewed); a few words give a linear model too little to page a clinician on.
-    raise_emergency_alone: float = 0.8
+    # P(emergency) to raise to emergency. 0.8 missed 14 of 99 emergencies on blind 8 that 0.5 caught,
+    # for 2 more urgent messages called emergency (blind 6-8: 14 caught, 9 over-called).
+    raise_emergency: float = 0.5
+    # With no rule agreeing, only a long message is raised to emergency (always reviewed); a few
+    # words give a linear model too little to page a clinician on.
+    raise_emergency_alone: float = 0.5
     alone_min_words: int = 15
     raise_urgent: float = 0.75  # P(urgent or emergency) to raise to urgent (0.7 flagged more benign phrases)
     review_urgent: float = 0.3  # P(urgent or emergency) above which an unconfirmed routine label is reviewed
@@ -178,14 +181,12 @@ def decide(mentions: list[Mention], facts: Facts, hits: list[CueHit], ruleset: R
     if opinion is not None:
         model_level = classifier_urgency(opinion, th)
         p_urgent_plus = opinion.urgency.get("emergency", 0.0) + opinion.urgency.get("urgent", 0.0)
-        if model_level == "emergency" and (top_rule is not None or not sure_emergency_alone(opinion, text, th)):
-            # Over an urgent rule nine of ten classifier raises to emergency were wrong (five labelled
-            # sets); with no rule, only a sure opinion of a long message makes one. Else a person looks.
-            model_level = "urgent"
-            if URGENCY_RANK[floor] > URGENCY_RANK["emergency"]:
-                needs_review = True
-                reasons.append(Reason(kind="policy", label="classifier sees a possible emergency: review",
-                                      urgency="emergency", probability=round(opinion.urgency["emergency"], 3)))
+        if model_level == "emergency" and top_rule is None and not sure_emergency_alone(opinion, text, th):
+            # Stop where a message without the emergency raise would (urgent only when P(urgent+) says so).
+            model_level = "urgent" if p_urgent_plus >= th.raise_urgent else "routine"
+            needs_review = True
+            reasons.append(Reason(kind="policy", label="classifier sees a possible emergency: review",
+                                  urgency="emergency", probability=round(opinion.urgency["emergency"], 3)))
         discounted = top_rule is None and any(r.context in DISCOUNTING for r in ev.reasons)
         if discounted and model_level != "routine":
             # The alarming words were read by a rule and judged a bill, a past event, a relative's
@@ -198,8 +199,8 @@ def decide(mentions: list[Mention], facts: Facts, hits: list[CueHit], ruleset: R
             urgency = model_level
             reasons.append(Reason(kind="classifier", label=f"classifier raised to {model_level}",
                                   urgency=model_level, probability=round(opinion.urgency[model_level], 3)))
-            if top_rule is None:
-                needs_review = True
+            if top_rule is None or model_level == "emergency":
+                needs_review = True  # a person confirms what no rule saw, and every classifier emergency
         top_p = max(opinion.urgency.values())
         reasons.append(Reason(kind="classifier", label=f"classifier: {max(opinion.urgency, key=opinion.urgency.get)}",
                               urgency=max(opinion.urgency, key=opinion.urgency.get), probability=round(top_p, 3)))
