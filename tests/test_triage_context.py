@@ -45,7 +45,7 @@ NO_FLOOR = [
     ("negated", "my daughter has been moody on the new pill, she hasn't mentioned anything about hurting herself"),
     ("historical", "I overdosed once when I was seventeen, it's been twelve years, the insurer wants the file"),
     ("historical", "I'd like a follow-up visit about the chest pain I was seen for at urgent care"),
-    ("historical", "lab calling back about the critical sodium, Dr. Lee already took the call, just need the fax signed"),
+    ("historical", "lab calling back about the critical sodium, Dr. Lee already took the call, fax it back"),
     ("hypothetical", "my class read a book about suicide and my son has questions, he's doing fine"),
 ]
 
