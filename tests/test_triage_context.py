@@ -41,6 +41,12 @@ NO_FLOOR = [
     ("historical", "question about the ER charges from when he had his seizure over the holidays"),
     ("historical", "I had a seizure in high school and the licence form asks about it"),
     ("historical", "my mother fainted at a family party last summer, the cardiologist wants her records"),
+    # triage9 (own wording)
+    ("negated", "my daughter has been moody on the new pill, she hasn't mentioned anything about hurting herself"),
+    ("historical", "I overdosed once when I was seventeen, it's been twelve years, the insurer wants the file"),
+    ("historical", "I'd like a follow-up visit about the chest pain I was seen for at urgent care"),
+    ("historical", "lab calling back about the critical sodium, Dr. Lee already took the call, fax it back"),
+    ("hypothetical", "my class read a book about suicide and my son has questions, he's doing fine"),
 ]
 
 
@@ -83,6 +89,10 @@ STILL_URGENT = [
     ("emergency", "no fever, no cough, chest pain since this morning"),
     # "passed gas" and "stopped drinking" are not a problem passing or stopping
     ("urgent", "I keep throwing up since the hernia repair and I haven't passed gas since yesterday"),
+    # triage9: the new past and story cues reach only what they name
+    ("emergency", "when I was 40 I had a heart attack, and now my chest hurts again since this morning"),
+    ("emergency", "he hasn't said much all day and now he says he wants to kill himself"),
+    ("emergency", "after the show about the war he said he's going to shoot himself tonight"),
 ]
 
 

@@ -21,6 +21,31 @@ def rules_only():
 
 
 EMERGENCY = [
+    # triage9 classes (own wording)
+    "I was cutting branches and the saw got my forearm, blood keeps squirting out in little bursts",
+    "He sliced his hand on a broken bottle and it's spurting, we've got a towel on it",
+    "The knife slipped and the blood is coming out in spurts from my wrist",
+    "My daughter cut her wrists in the bathroom and it's bleeding a lot",
+    "My mom fell this morning and can't get up, she's 88",
+    "I've been on the floor since last night, I can't get up",
+    "Dad slipped in the shower, he can't get himself up and he's been there a couple hours",
+    "My granddaughter is four, drooling, won't swallow and sitting up leaning forward, high fever",
+    "He has a pacemaker and passed out twice today",
+    "My mother keeps fainting today, she has heart failure",
+    "My heart is pounding at 180 and I feel like I'm going to pass out",
+    "One of our workers was in the field all day, he's confused and his skin is hot and dry",
+    "My husband was doing yard work in the heat and now he's not sweating and talking nonsense",
+    "We found grandma out on the porch this morning, she's freezing and confused",
+    "My brother is paranoid, he has a gun and says people are watching him",
+    "I had my baby five weeks ago and I'm afraid I'll hurt her",
+    "I threw up stuff that looked like coffee grounds",
+    "My stool is black like tar and I feel dizzy when I get up",
+    "My two year old swallowed one of my glipizide, he seems okay",
+    "My son ate one of my methadone pills",
+    "My dad fell off the roof and he's not moving",
+    "She collapsed in the kitchen and she isn't breathing",
+    "My husband all of a sudden can't say a sentence",
+    "My ICD went off on me twice this evening",
     # triage8 classes (own wording)
     "Also I swallowed the whole box of my anxiety tablets after lunch and I feel woozy",
     "My brother rehomed his cats to a friend and says he has a rifle and is ready to go",
@@ -145,6 +170,12 @@ EMERGENCY = [
 ]
 
 URGENT = [
+    # triage9 classes (own wording)
+    "Her feeding tube slipped out after lunch, she seems comfortable",
+    "I have a defibrillator and I've felt faint a few times since this morning",
+    "Some insecticide splashed into my eye at the nursery, I rinsed it but it's still red and blurry",
+    "I'm up four pounds since Thursday and my ankles are puffy",
+    "My bipolar is out of control this week, I'm not safe driving but I'm not going to hurt myself",
     # triage8 classes (own wording)
     "Palliative care family here, dad is moaning all night and the oxycodone isn't touching it",
     "Nurse at the correctional facility, one of your patients is acutely unwell since this morning, call us",
@@ -222,6 +253,24 @@ URGENT = [
 ]
 
 ROUTINE = [
+    # triage9 look-alikes (own wording)
+    "The blood draw site squirted a little when they pulled the needle, it's fine now",
+    "I fell last month and couldn't get up for a few minutes, I'm fine now, can we talk about a walker",
+    "My grandmother can't get up from the toilet easily, can we get a raised seat ordered",
+    "My baby is drooling a lot and chewing on everything, is that teething",
+    "I have a pacemaker, my device check is due, I feel fine",
+    "I fainted once last year at a concert, the form asks about it",
+    "I was outside all day and got a sunburn, it's red and sore",
+    "My feet are always cold when I'm outside in winter, any advice",
+    "My husband goes hunting and needs a form for his gun license",
+    "I had my baby three weeks ago, I'm tired but fine, can I schedule my postpartum visit",
+    "I take metformin and glipizide, can I get a refill",
+    "She fell down and got right back up, she's moving fine",
+    "I'm not moving as much since the knee surgery, can I get physical therapy",
+    "I can't get the words out of my head from the movie, anyway I need a refill",
+    "I'm calling about the bill for my ER visit for heat exhaustion last summer",
+    "Coffee makes me throw up in the morning, is that normal",
+    "What should we do if his G-tube ever comes out while we're traveling",
     # triage8 look-alikes (own wording)
     "This is the medical alert company, the pendant battery was replaced today",
     "I won't need the prednisone refill, my rash has cleared",
