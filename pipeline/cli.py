@@ -167,7 +167,8 @@ def eval_triage(ctx, data, as_json, no_real):
         _echo_json(report)
         return
     for key in ("messages", "hard_share", "urgent_plus_recall", "emergency_recall", "urgent_plus_precision",
-                "urgency_accuracy", "concern_accuracy", "concern_macro_f1", "hard_urgent_plus_recall",
+                "emergency_precision", "under_triaged_unreviewed", "urgency_accuracy", "concern_accuracy",
+                "concern_macro_f1", "hard_urgent_plus_recall",
                 "needs_review_share", "throughput_msgs_per_s", "throughput_msgs_per_cpu_s", "rules_version",
                 "model_version"):
         click.echo(f"{key:<24} {report[key]}")

@@ -40,3 +40,21 @@ def test_triage_jsonl_answers_every_line_in_order(tmp_path):
     out = CliRunner().invoke(main, ["triage", "--jsonl", "-"], input=lines)
     results = [json.loads(line) for line in out.output.splitlines()]
     assert [(r["id"], r["urgency"]) for r in results] == [("a", "emergency"), ("b", "routine"), ("c", "routine")]
+
+
+def test_eval_triage_counts_over_triage_and_unreviewed_misses(tmp_path):
+    items = [
+        {"id": "e", "text": "I have crushing chest pain right now and I'm sweating", "urgency": "emergency",
+         "concern": "symptoms", "hard": False},
+        # Labelled emergency on purpose (a wrong label): the engine's routine answer is an unreviewed miss.
+        {"id": "r", "text": "Hi, I'd like to reschedule my appointment on Thursday, thanks.", "urgency": "emergency",
+         "concern": "scheduling", "hard": False},
+        # Labelled routine on purpose: the engine's emergency is over-triage at the top.
+        {"id": "o", "text": "my husband's face is drooping and he can't lift his arm", "urgency": "routine",
+         "concern": "symptoms", "hard": False},
+    ]
+    data = tmp_path / "set.jsonl"
+    data.write_text("\n".join(json.dumps(i) for i in items))
+    report = json.loads(CliRunner().invoke(main, ["eval", "triage", "--data", str(data), "--json", "--no-real"]).output)
+    assert report["emergency_precision"] == 0.5
+    assert report["under_triaged_unreviewed"] == 1

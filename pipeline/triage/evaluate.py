@@ -74,6 +74,11 @@ def evaluate(triager: Triager, items: list[dict]) -> dict:
         "urgent_plus_precision": _ratio(tp, sum(up_pred)),
         "emergency_recall": _ratio(sum(t == p == "emergency" for t, p in zip(tu, pu, strict=True)),
                                    tu.count("emergency")),
+        # Over-triage at the top: of the messages called emergency, how many were.
+        "emergency_precision": _ratio(sum(t == p == "emergency" for t, p in zip(tu, pu, strict=True)),
+                                      pu.count("emergency")),
+        # The misses that matter most: labelled below the truth and not sent to a person either.
+        "under_triaged_unreviewed": sum(m["under_triaged"] and not m["needs_review"] for m in misses),
         "urgency_accuracy": _ratio(sum(t == p for t, p in zip(tu, pu, strict=True)), len(items)),
         "concern_accuracy": _ratio(sum(t == p for t, p in zip(tc, pc, strict=True)), len(items)),
         "concern_macro_f1": round(float(f1_score(tc, pc, average="macro", zero_division=0)), 4),
