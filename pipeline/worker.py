@@ -28,6 +28,7 @@ import sqlite_utils
 
 from .alerts import channels, dispatcher_for, notify_if_needed
 from .audio import AudioError
+from .backlog import SharedWhisper
 from .config import Config
 from .ingest import InboxWatcher, late_metadata_to_message, load_metadata, quarantine_file
 from .process import Processor
@@ -173,15 +174,18 @@ def _quarantine_job(db: sqlite_utils.Database, config: Config, job: dict, code: 
 
 
 class Worker(threading.Thread):
-    """One worker: its own database connection and its own Processor (the model loads once, here)."""
+    """One worker: its own database connection and its own Processor (the model loads once, here,
+    unless the worker shares one with the other backlog workers)."""
 
     def __init__(self, name: str, config: Config, stop_event: threading.Event,
-                 after_store: Sequence[AfterStore] = (), processor: Processor | None = None):
+                 after_store: Sequence[AfterStore] = (), processor: Processor | None = None,
+                 shared: SharedWhisper | None = None):
         super().__init__(name=name, daemon=True)
         self.config = config
         self.stop_event = stop_event
         self.after_store = after_store
         self.processor = processor
+        self.shared = shared
         self.ready = threading.Event()
         self.retire = threading.Event()  # finish the current job, then stop (the service swaps workers)
         self.busy = False
@@ -189,7 +193,8 @@ class Worker(threading.Thread):
     def run(self) -> None:
         db = open_service_db(self.config.paths.db)
         if self.processor is None:
-            self.processor = Processor(self.config)
+            self.processor = Processor(self.config, transcriber=self.shared.transcriber() if self.shared else None)
+        self.shared = None  # the service drops its reference when backlog mode ends; the model goes then
         self.ready.set()
         log.info("worker_ready", extra={"worker": self.name})
         while not (self.stop_event.is_set() or self.retire.is_set()):
@@ -315,13 +320,15 @@ class Service:
             log.info("service_stopped")
 
     def _start_workers(self, count: int, processor: Processor | None = None) -> None:
-        # Each worker's model gets cores / count threads (process.threads_per_worker).
+        # Each worker's model gets cores / count threads (process.threads_per_worker); backlog
+        # workers share one model that runs their calls side by side (backlog.py).
         config = replace(self.config, ingest=replace(self.config.ingest, workers=count))
+        shared = SharedWhisper(config, count) if self.backlog_mode and SharedWhisper.applies(config) else None
         self.workers = []
         for n in range(count):
             self._started_workers += 1
             worker = Worker(f"worker-{self._started_workers}", config, self.stop_event, self.after_store,
-                            processor if n == 0 else None)
+                            processor if n == 0 else None, shared)
             self.workers.append(worker)
             worker.start()
 
