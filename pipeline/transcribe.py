@@ -104,6 +104,10 @@ class RecentEncodings:
         self._keep = keep
         self._local = threading.local()
 
+    def clear(self) -> None:
+        """Forget this thread's windows."""
+        self._local.__dict__.pop("outputs", None)
+
     def __call__(self, features: np.ndarray):
         outputs: dict[tuple, object] = self._local.__dict__.setdefault("outputs", {})
         data = np.ascontiguousarray(features)
