@@ -4,7 +4,9 @@ Backlog mode runs several messages at once. Each thread keeps faster-whisper's o
 (seeking, prompts, temperature fallback, word timestamps); only `generate` calls (beam search, half
 of the CPU time) that arrive together with the same options are decoded as one CTranslate2 batch,
 and each caller gets its own result back. Beam search at batch 1 waits on memory more than it
-computes, so a batch of 2 to 4 costs 15 to 25% less CPU per message (measured with `base`, int8).
+computes: with `base`, int8, one thread and the 87-token domain prompt, a batch of 2 costs 10% and
+a batch of 4 15% less CPU per search. On 2 cores that is ~5% of a message's CPU at best, and the
+waiting for partners ate it (backlog arms measured equal), so `ingest.backlog_batch` is 1 by default.
 The encoder is compute-bound (a batch costs more CPU per window, not less), so `encode`, `align`
 and `detect_language` go straight through, as does every call with options of its own (a fallback at
 another temperature) or a prompt whose start-of-transcript token sits elsewhere (CTranslate2 refuses
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -61,7 +64,7 @@ class BatchingWhisper:
         self._groups: dict[tuple, _Group] = {}
         self._active = 0
         self._waiting = 0
-        self.batches: list[int] = []  # size of every generate call made (for tests and the bench)
+        self.batches: Counter[int] = Counter()  # generate calls made, by batch size (tests, measuring)
 
     def __getattr__(self, name):  # encode, align, detect_language, is_multilingual, n_mels, ...
         return getattr(self._model, name)
@@ -110,7 +113,7 @@ class BatchingWhisper:
                 or time.monotonic() - group.since >= self.wait_s)
 
     def _alone(self, features, prompts, options):
-        self.batches.append(len(prompts))
+        self.batches[len(prompts)] += 1
         return self._model.generate(features, prompts, **options)
 
     def _decode(self, requests: list[_Request], options: dict) -> None:
