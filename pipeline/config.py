@@ -70,11 +70,14 @@ class IngestConfig:
     keep_originals: bool = False
     workers: int = 1  # each loads its own Whisper model; 1 suits 2 cores (CTranslate2 uses both)
     # Backlog mode: with at least `backlog_jobs` recordings waiting (after a weekend or an outage),
-    # the service swaps its workers for `backlog_workers` workers sharing the cores, which clear a
-    # queue faster than one; when the queue is empty it swaps back (one worker lists a lone new
-    # message soonest). 0 turns it off.
+    # the service swaps its workers for `backlog_workers` workers sharing the cores and one Whisper
+    # model, which clear a queue faster than one; when the queue is empty it swaps back (one worker
+    # lists a lone new message soonest). 0 turns it off.
     backlog_jobs: int = 8
     backlog_workers: int = 2
+    # >1: the backlog workers' beam searches that coincide are decoded as one batch of up to this
+    # many messages (same results, less CPU per search; pipeline/batching.py). 1: each alone.
+    backlog_batch: int = 1
     max_attempts: int = 3
     retry_backoff_s: float = 5.0
 

@@ -58,11 +58,13 @@ def threads_per_worker(config: Config) -> Config:
 
 
 class Processor:
-    def __init__(self, config: Config, transcriber: Transcriber | None = None, triager: Triager | None = None):
+    def __init__(self, config: Config, transcriber: Transcriber | None = None, triager: Triager | None = None,
+                 active: ActiveTriager | None = None):
+        """`active`: a triager shared with the service's other workers (else this one loads its own)."""
         config = threads_per_worker(config)
         self.config = config
         self.transcriber = transcriber or build_transcriber(config.transcription, config.paths.rules_dir)
-        self.active = None if triager else ActiveTriager(config)  # follows promotions and rollbacks
+        self.active = None if triager else active or ActiveTriager(config)  # follows promotions and rollbacks
         self.triager = triager or self.active.triager
         self.schedule = load_schedule(config.paths.rules_dir / "schedule.toml")
 
@@ -81,8 +83,8 @@ class Processor:
         timings["transcribe"] = _ms(t0)
         on_stage and on_stage("transcribed")
         t0 = time.perf_counter()
-        triager = self.active.current() if self.active else self.triager
-        triage = surface_unclear(triager.triage(transcript.triage_text), transcript)
+        text = transcript.triage_text
+        triage = surface_unclear(self.active.triage(text) if self.active else self.triager.triage(text), transcript)
         mailbox = mailbox or (metadata.mailbox if metadata else "") or ""
         due = due_at(self.schedule, received, triage.urgency, triage.concern, transcript.needs_listen, mailbox)
         timings["triage"] = _ms(t0)

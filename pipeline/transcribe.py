@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+import threading
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
@@ -93,41 +95,61 @@ class RecentEncodings:
     The encoder is the costliest fixed step (~1 s per 30-s window on 2 cores). Choosing the
     language among the practice's languages, transcribing, and translating a Spanish message would
     each encode the first window; with this it is encoded once. Keyed by the features' bytes, so
-    anything different is simply encoded again.
+    anything different is simply encoded again. The memory is per thread: in backlog mode several
+    threads share one model, each transcribing its own message.
     """
 
     def __init__(self, encode, keep: int = 2):
         self._encode = encode
         self._keep = keep
-        self._outputs: dict[tuple, object] = {}
+        self._local = threading.local()
+
+    def clear(self) -> None:
+        """Forget this thread's windows."""
+        self._local.__dict__.pop("outputs", None)
 
     def __call__(self, features: np.ndarray):
+        outputs: dict[tuple, object] = self._local.__dict__.setdefault("outputs", {})
         data = np.ascontiguousarray(features)
         key = (data.shape, hashlib.blake2b(data.tobytes(), digest_size=16).digest())
-        if key in self._outputs:
-            self._outputs[key] = self._outputs.pop(key)  # most recent last
+        if key in outputs:
+            outputs[key] = outputs.pop(key)  # most recent last
         else:
-            self._outputs[key] = self._encode(features)
-            while len(self._outputs) > self._keep:
-                del self._outputs[next(iter(self._outputs))]
-        return self._outputs[key]
+            outputs[key] = self._encode(features)
+            while len(outputs) > self._keep:
+                del outputs[next(iter(outputs))]
+        return outputs[key]
+
+
+def load_whisper_model(config: TranscriptionConfig, *, workers: int = 1, batch_size: int = 1):
+    """A faster-whisper model with the encoder memory above; with `workers` > 1, one model that many
+    threads may call at once (CTranslate2 runs `workers` calls in parallel, `config.cpu_threads`
+    threads each), and with `batch_size` > 1 their decoding calls are stacked (batching.py)."""
+    from faster_whisper import WhisperModel
+
+    model_path, _ = resolve_model(config.model, allow_download=config.allow_download)
+    model = WhisperModel(model_path, device="cpu", compute_type=config.compute_type,
+                         cpu_threads=config.cpu_threads, num_workers=max(1, workers))
+    model.encode = RecentEncodings(model.encode)
+    if batch_size > 1:
+        from .batching import BatchingWhisper
+
+        sot = model.hf_tokenizer.token_to_id("<|startoftranscript|>")
+        model.model = BatchingWhisper(model.model, sot, batch_size)
+    return model
 
 
 class FasterWhisperTranscriber:
     """faster-whisper on CPU; one loaded model, reused for every message."""
 
-    def __init__(self, config: TranscriptionConfig, rules_dir: Path):
-        from faster_whisper import WhisperModel
-
+    def __init__(self, config: TranscriptionConfig, rules_dir: Path, model=None):
+        """`model`: one from `load_whisper_model`, shared with other threads (backlog mode)."""
         if config.prompt_mode not in PROMPT_MODES:
             raise ValueError(f"prompt_mode {config.prompt_mode!r}: use one of {PROMPT_MODES}")
         self.config = config
         self.model_path, self.spec = resolve_model(config.model, allow_download=config.allow_download)
         self.multilingual = self.spec.multilingual if self.spec else not config.model.endswith(".en")
-        self.model = WhisperModel(
-            self.model_path, device="cpu", compute_type=config.compute_type, cpu_threads=config.cpu_threads
-        )
-        self.model.encode = RecentEncodings(self.model.encode)
+        self.model = model or load_whisper_model(config)
         self.rules_dir = rules_dir
         self.prompts: dict[tuple[str, str], str | None] = {}
         self.name = f"faster-whisper:{config.model}"
@@ -189,6 +211,11 @@ class FasterWhisperTranscriber:
         return list(segments), info
 
     def transcribe(self, samples: np.ndarray) -> Transcript:
+        session = getattr(self.model.model, "session", None)  # a shared, batching model
+        with session() if session else nullcontext():
+            return self._transcribe(samples)
+
+    def _transcribe(self, samples: np.ndarray) -> Transcript:
         language, language_probability = self._language(samples)
         segments, _ = self._run(samples, language=language)
         words = [

@@ -28,8 +28,10 @@ import sqlite_utils
 
 from .alerts import channels, dispatcher_for, notify_if_needed
 from .audio import AudioError
+from .backlog import LoadOnce, SharedWhisper
 from .config import Config
 from .ingest import InboxWatcher, late_metadata_to_message, load_metadata, quarantine_file
+from .learning.follow import ActiveTriager
 from .process import Processor
 from .records import CallMetadata
 from .schedule import due_at
@@ -173,15 +175,19 @@ def _quarantine_job(db: sqlite_utils.Database, config: Config, job: dict, code: 
 
 
 class Worker(threading.Thread):
-    """One worker: its own database connection and its own Processor (the model loads once, here)."""
+    """One worker: its own database connection and its own Processor (the model loads once, here,
+    unless the worker shares one with the other backlog workers)."""
 
     def __init__(self, name: str, config: Config, stop_event: threading.Event,
-                 after_store: Sequence[AfterStore] = (), processor: Processor | None = None):
+                 after_store: Sequence[AfterStore] = (), processor: Processor | None = None,
+                 shared: SharedWhisper | None = None, triage: LoadOnce[ActiveTriager] | None = None):
         super().__init__(name=name, daemon=True)
         self.config = config
         self.stop_event = stop_event
         self.after_store = after_store
         self.processor = processor
+        self.shared = shared
+        self.triage = triage
         self.ready = threading.Event()
         self.retire = threading.Event()  # finish the current job, then stop (the service swaps workers)
         self.busy = False
@@ -189,7 +195,9 @@ class Worker(threading.Thread):
     def run(self) -> None:
         db = open_service_db(self.config.paths.db)
         if self.processor is None:
-            self.processor = Processor(self.config)
+            self.processor = Processor(self.config, transcriber=self.shared.transcriber() if self.shared else None,
+                                       active=self.triage.get() if self.triage else None)
+        self.shared = None  # held by the transcriber only: freed with the last backlog worker
         self.ready.set()
         log.info("worker_ready", extra={"worker": self.name})
         while not (self.stop_event.is_set() or self.retire.is_set()):
@@ -262,8 +270,10 @@ class Service:
         self.workers: list[Worker] = []
         self.retired: list[Worker] = []
         self.backlog_mode = False
+        # One triager for every worker this service starts (the first worker's, when given).
+        active = processor.active if processor else None
+        self.triage = LoadOnce(lambda: active or ActiveTriager(config))
         self._started_workers = 0
-        self._pending_workers = 0  # workers to start once the retired ones have finished their job
         self._signals = 0
 
     def add_component(self, component: Component) -> None:
@@ -315,30 +325,30 @@ class Service:
             log.info("service_stopped")
 
     def _start_workers(self, count: int, processor: Processor | None = None) -> None:
-        # Each worker's model gets cores / count threads (process.threads_per_worker).
+        # Each worker's model gets cores / count threads (process.threads_per_worker); backlog
+        # workers share one model that runs their calls side by side (backlog.py).
         config = replace(self.config, ingest=replace(self.config.ingest, workers=count))
+        shared = SharedWhisper(config, count) if self.backlog_mode and SharedWhisper.applies(config) else None
         self.workers = []
         for n in range(count):
             self._started_workers += 1
             worker = Worker(f"worker-{self._started_workers}", config, self.stop_event, self.after_store,
-                            processor if n == 0 else None)
+                            processor if n == 0 else None, shared, self.triage)
             self.workers.append(worker)
             worker.start()
 
     def _balance(self, db: sqlite_utils.Database) -> None:
         """Enter backlog mode when enough recordings wait; leave it when the queue is empty.
 
-        The outgoing workers finish their current job first (a job is claimed by one worker only,
-        so nothing is processed twice); the incoming ones start once they have, so at most one set of
-        models is in memory.
+        The outgoing workers finish their current job (a job is claimed by one worker only, so
+        nothing is processed twice) while the incoming ones already load and work: they share the
+        triager, and backlog workers share one Whisper model, so at most two models are in memory,
+        briefly. Once the outgoing workers have stopped, their memory goes back to the system.
         """
-        self.retired = [w for w in self.retired if w.is_alive()]
-        if self._pending_workers:
-            if not self.retired:  # the outgoing models are freed before the new ones load
+        if self.retired:
+            self.retired = [w for w in self.retired if w.is_alive()]
+            if not self.retired:
                 return_freed_memory()
-                self._start_workers(self._pending_workers)
-                self._pending_workers = 0
-            return
         ingest = self.config.ingest
         if ingest.backlog_jobs <= 0 or ingest.backlog_workers <= max(1, ingest.workers):
             return
@@ -354,7 +364,7 @@ class Service:
         self.retired.extend(self.workers)
         self.backlog_mode = backlog
         log.info("backlog_mode" if backlog else "backlog_cleared", extra={"waiting": waiting, "workers": count})
-        self._pending_workers = count
+        self._start_workers(count)
 
 
 def return_freed_memory() -> None:

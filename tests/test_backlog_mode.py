@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,7 @@ def test_a_backlog_is_cleared_by_two_workers_once_each_then_one_worker_takes_ove
         for path in recordings:
             take_file(db, config, path)
         _wait(lambda: len(stored_by) == len(recordings))
-        _wait(lambda: not service.backlog_mode and not service._pending_workers
+        _wait(lambda: not service.backlog_mode and not service.retired
               and service.workers and service.workers[0].ready.is_set())
         after = [w.name for w in service.workers]
     finally:
@@ -64,3 +65,53 @@ def test_a_backlog_is_cleared_by_two_workers_once_each_then_one_worker_takes_ove
     assert sorted(m for _, m in stored_by) == list(range(1, len(recordings) + 1))  # each once
     assert db.execute("select count(*) from messages").fetchone()[0] == len(recordings)
     assert len(after) == 1 and after[0] not in workers | {first}  # a fresh lone worker after
+
+
+@pytest.mark.slow
+def test_batched_backlog_workers_share_one_model_and_transcribe_as_one_worker_does(config):
+    """Four workers, one tiny.en model, coinciding beam searches stacked two at a time: each job once,
+    and every message's text and words as the one-at-a-time worker gives them (whether stacking
+    happened depends on timing; tests/test_batching.py checks it deterministically)."""
+    from pipeline.process import Processor
+    from pipeline.store import get_message
+
+    config = replace(config, transcription=replace(config.transcription, model="tiny.en"),
+                     ingest=replace(config.ingest, keep_originals=True, backlog_jobs=3, backlog_workers=4,
+                                    backlog_batch=2))
+    recordings = sorted(VOICEMAILS.glob("*.wav")) + sorted(ASR_SET.glob("vm0[1-4].wav"))
+    lone = Processor(config)
+    expected = {p.name: lone.analyse(p, datetime.now(UTC)).transcript for p in recordings}
+    db = open_db(config.paths.db)
+    service = Service(config, lone)
+    del lone
+    stored: list[int] = []
+    models: set[int] = set()
+
+    def note(_db, message_id):
+        worker = threading.current_thread()
+        models.add(id(worker.processor.transcriber.model))
+        stored.append(message_id)
+
+    service.after_store.append(note)
+    thread = threading.Thread(target=service.run, daemon=True)
+    thread.start()
+    try:
+        _wait(lambda: service.workers and service.workers[0].ready.is_set())
+        for path in recordings:
+            take_file(db, config, path)
+        _wait(lambda: service.backlog_mode and len(service.workers) == 4)
+        backlog_workers = list(service.workers)
+        _wait(lambda: all(w.processor for w in backlog_workers))
+        shared = {id(w.processor.transcriber.model) for w in backlog_workers}
+        _wait(lambda: len(stored) == len(recordings))
+    finally:
+        service.stop_event.set()
+        thread.join(timeout=60)
+    assert sorted(stored) == list(range(1, len(recordings) + 1))  # each job once
+    assert len(models) <= 2  # the lone worker's model and the one the backlog workers share
+    assert len(shared) == 1  # one model for the four
+    for message_id in stored:
+        message = get_message(db, message_id)
+        want = expected[message["file_name"]]
+        assert message["transcript"] == want.text, message["file_name"]
+        assert [w["word"] for w in message["words"]] == [w.word for w in want.words]

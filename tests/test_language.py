@@ -42,7 +42,7 @@ def test_no_window_is_encoded_twice_for_detection_transcription_and_translation(
     # its encoding (~1 s on 2 cores) is shared.
     encoder = processor.transcriber.model.encode
     real_encode, encoded = encoder._encode, []
-    encoder._outputs.clear()  # nothing left from earlier tests
+    encoder.clear()  # nothing left from earlier tests
     encoder._encode = lambda features: encoded.append(features.tobytes()) or real_encode(features)
     try:
         transcript = processor.transcriber.transcribe(decode(SPANISH).samples)
