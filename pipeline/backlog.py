@@ -2,8 +2,10 @@
 
 Every worker used to load its own model and triager (about 2 s and 5 s on 2 cores), and the swap
 into backlog mode waited for that. One model that CTranslate2 runs for several callers at once
-(`num_workers`) costs the same CPU per message, loads once and holds one copy of the weights. With
-`ingest.backlog_batch` > 1 the workers' beam searches are also stacked into batches (batching.py).
+(`num_workers`) costs the same CPU per message, loads once and holds one copy of the weights.
+Stacking the workers' beam searches into batches was tried (session 5): results were identical but
+batches of 2-4 saved at most about 5% CPU per message on 2 cores (the encoder got slower batched),
+and waiting for a partner used that up, so it was not kept.
 """
 
 from __future__ import annotations
@@ -52,8 +54,7 @@ class SharedWhisper:
         threads, parallel = backlog_threads(config, workers)
         self.config = replace(config.transcription, cpu_threads=threads)
         self.rules_dir = config.paths.rules_dir
-        batch = max(1, config.ingest.backlog_batch)
-        self._model = LoadOnce(lambda: load_whisper_model(self.config, workers=parallel, batch_size=batch))
+        self._model = LoadOnce(lambda: load_whisper_model(self.config, workers=parallel))
 
     @staticmethod
     def applies(config: Config) -> bool:

@@ -75,9 +75,6 @@ class IngestConfig:
     # lists a lone new message soonest). 0 turns it off.
     backlog_jobs: int = 8
     backlog_workers: int = 2
-    # >1: the backlog workers' beam searches that coincide are decoded as one batch of up to this
-    # many messages (same results, less CPU per search; pipeline/batching.py). 1: each alone.
-    backlog_batch: int = 1
     max_attempts: int = 3
     retry_backoff_s: float = 5.0
 

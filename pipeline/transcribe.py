@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import math
 import threading
-from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
@@ -121,21 +120,16 @@ class RecentEncodings:
         return outputs[key]
 
 
-def load_whisper_model(config: TranscriptionConfig, *, workers: int = 1, batch_size: int = 1):
+def load_whisper_model(config: TranscriptionConfig, *, workers: int = 1):
     """A faster-whisper model with the encoder memory above; with `workers` > 1, one model that many
     threads may call at once (CTranslate2 runs `workers` calls in parallel, `config.cpu_threads`
-    threads each), and with `batch_size` > 1 their decoding calls are stacked (batching.py)."""
+    threads each)."""
     from faster_whisper import WhisperModel
 
     model_path, _ = resolve_model(config.model, allow_download=config.allow_download)
     model = WhisperModel(model_path, device="cpu", compute_type=config.compute_type,
                          cpu_threads=config.cpu_threads, num_workers=max(1, workers))
     model.encode = RecentEncodings(model.encode)
-    if batch_size > 1:
-        from .batching import BatchingWhisper
-
-        sot = model.hf_tokenizer.token_to_id("<|startoftranscript|>")
-        model.model = BatchingWhisper(model.model, sot, batch_size)
     return model
 
 
@@ -211,11 +205,6 @@ class FasterWhisperTranscriber:
         return list(segments), info
 
     def transcribe(self, samples: np.ndarray) -> Transcript:
-        session = getattr(self.model.model, "session", None)  # a shared, batching model
-        with session() if session else nullcontext():
-            return self._transcribe(samples)
-
-    def _transcribe(self, samples: np.ndarray) -> Transcript:
         language, language_probability = self._language(samples)
         segments, _ = self._run(samples, language=language)
         words = [
