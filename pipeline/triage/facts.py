@@ -98,7 +98,7 @@ class Facts:
     serotonergic_drugs: int | None = None  # how many different serotonergic medicines are named
     severe_hypertension: bool | None = None  # a reading of 220 or more over anything, or anything over 120 or more
     insulin_mentioned: bool | None = None
-    critical_medicine: bool | None = None  # one that cannot be missed: type 1 insulin, seizure, transplant, buprenorphine
+    critical_medicine: bool | None = None  # cannot be missed: type 1 insulin, seizure, transplant, buprenorphine
 
     def get(self, name: str):
         return getattr(self, name)
