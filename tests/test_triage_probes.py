@@ -203,6 +203,7 @@ URGENT = [
     "My asthma is bad with this virus, I'm using my inhaler every hour",
     "My three year old swallowed a nickel about twenty minutes ago",
     "I'm 29 weeks, also he's barely been kicking today",
+    "Could you push my follow-up to Thursday if possible, and third thing, the incision is oozing yellow pus",
     # triage9 classes (own wording)
     "Her feeding tube slipped out after lunch, she seems comfortable",
     "I have a defibrillator and I've felt faint a few times since this morning",
@@ -304,6 +305,7 @@ ROUTINE = [
     "The cut on my hand from last month healed, I need a work note",
     "I'm on warfarin, my urine is clear, when is my next INR",
     "If my son swallowed a coin what should we do, we want to be prepared",
+    "If possible I'd like to know what to do if my incision ever starts oozing pus",
     # triage9 look-alikes (own wording)
     "The blood draw site squirted a little when they pulled the needle, it's fine now",
     "I fell last month and couldn't get up for a few minutes, I'm fine now, can we talk about a walker",
