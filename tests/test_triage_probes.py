@@ -21,6 +21,22 @@ def rules_only():
 
 
 EMERGENCY = [
+    # triage10 classes (own wording)
+    "The ache behind my breastbone let up at noon, but it has returned and it's heavier, I'm clammy",
+    "I've used two nitro tablets and the squeezing in my chest hasn't eased one bit",
+    "Carrying groceries up the stairs my chest went tight, it stopped about five minutes ago, I'm 71",
+    "This is the same kind of pressure I felt right before my stents were put in",
+    "My son's peak flow is 90 and he can only say a few words at a time",
+    "My ICD fired three times since dinner",
+    "My blood pressure reads 236 over 118 and I have a splitting headache",
+    "Desde que tomé el antibiótico se me hinchó la lengua",
+    "I've left a letter for each of my grandkids and my wife, it's time, I've made my peace",
+    "My wife has been taking her methotrexate every morning rather than weekly and she has mouth ulcers and a fever",
+    "I accidentally took my evening Levemir again and now I'm sweaty and trembling",
+    "A piece of wire from the fence went into his eye and it's still there",
+    "Since my cataract operation on Monday the eye throbs and everything has gone dark in it",
+    "Had a kidney stone scope yesterday, now I'm shaking so hard my teeth are chattering and it's 102.8",
+    "Three days after her tonsils came out she's spitting mouthfuls of blood",
     # triage9 classes (own wording)
     "I was cutting branches and the saw got my forearm, blood keeps squirting out in little bursts",
     "He sliced his hand on a broken bottle and it's spurting, we've got a towel on it",
@@ -170,6 +186,24 @@ EMERGENCY = [
 ]
 
 URGENT = [
+    # triage10 classes (own wording)
+    "I had the new knee put in on the 3rd, my calf has been aching since this morning, probably just from walking",
+    "Also for your records I've been running about 101.4 since the appendix operation Thursday, no big deal",
+    "My daughter is 9 weeks old and her temperature is exactly 100.4, she's feeding okay",
+    "Our baby girl is eleven weeks and her temp is 100.4",
+    "I'm a type 1 diabetic and I used the last of my insulin, I missed my bedtime shot",
+    "He takes Dilantin for seizures, we're out and he missed the morning pill",
+    "I'm out of my CellCept for my heart transplant and skipped this morning's dose",
+    "My Suboxone is all gone since yesterday and I'm getting the sweats and chills",
+    "I looked at my portal and my platelet count is 8, nobody has contacted me",
+    "The scan report says a growth is blocking my bile duct and I've gone yellow",
+    "Since my liver transplant I check my labs, creatinine doubled this week to 2.4 and nobody has called",
+    "I cut my palm on a glass, it's gaping open and I think it needs stitches",
+    "I'm on Xarelto and my pee has a reddish tint today",
+    "My asthma is bad with this virus, I'm using my inhaler every hour",
+    "My three year old swallowed a nickel about twenty minutes ago",
+    "I'm 29 weeks, also he's barely been kicking today",
+    "Could you push my follow-up to Thursday if possible, and third thing, the incision is oozing yellow pus",
     # triage9 classes (own wording)
     "Her feeding tube slipped out after lunch, she seems comfortable",
     "I have a defibrillator and I've felt faint a few times since this morning",
@@ -253,6 +287,25 @@ URGENT = [
 ]
 
 ROUTINE = [
+    # triage10 look-alikes (own wording)
+    "My chest CT came back normal, can someone go over it with me",
+    "Can I get a refill of my nitroglycerin, I haven't used any this year",
+    "I had chest pain on the treadmill in 2018 and the stress test was fine, I need a copy for my new insurer",
+    "My father had the same chest pain before his bypass, should I get a cholesterol check",
+    "My peak flow was 460 today, can I get a new spacer",
+    "My blood pressure was 138 over 86 and I have a mild tension headache from work",
+    "No se me ha hinchado nada, solo quiero una cita",
+    "I wrote thank-you notes to my children's teachers, could you sign the school form",
+    "Methotrexate on Sundays is going fine, no sores, I need my blood work order",
+    "I took my insulin twice a day as usual and my numbers are great",
+    "I need an eye exam, my old glasses are scratched",
+    "My cataract surgery was last spring and I'd like a prescription for reading glasses",
+    "I have three weeks of my Keppra left, please renew it",
+    "My platelets came back 240, thanks for the letter",
+    "The cut on my hand from last month healed, I need a work note",
+    "I'm on warfarin, my urine is clear, when is my next INR",
+    "If my son swallowed a coin what should we do, we want to be prepared",
+    "If possible I'd like to know what to do if my incision ever starts oozing pus",
     # triage9 look-alikes (own wording)
     "The blood draw site squirted a little when they pulled the needle, it's fine now",
     "I fell last month and couldn't get up for a few minutes, I'm fine now, can we talk about a walker",

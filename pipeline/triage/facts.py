@@ -19,6 +19,11 @@ NUM = r"(\d{1,3}(?:\.\d+)?)"
 _TEMP_CONTEXT = re.compile(r"\b(fever|temp|temperature|running|thermometer|reading|read|degrees|fiebre|hot|°)", re.I)
 _TEMP_NUMBER = re.compile(rf"(?<![\d.]){NUM}(?![\d])\s*(°|degrees|grados)?\s*(f|c|celsius|fahrenheit)?\b", re.I)
 _AGE = re.compile(r"(?<![\d.])(\d{1,3})[ -](day|days|week|weeks|month|months|year|years|yr)[ -]?(old)\b", re.I)
+# "my son is ten weeks", "baby girl, 10 wk": an infant's age in weeks said without "old" (a mother's
+# "I'm 32 weeks" is a gestation: only a child word before the number counts, and only up to 26 weeks)
+_AGE_WEEKS_SAID = re.compile(r"\b(?:son|daughter|baby|boy|girl|infant|newborn|grandson|granddaughter|little one|twins?)"
+                             r"(?:.s| is| was|,)? (?:only |just |about |almost |barely )?(\d{1,2}) ?(?:weeks?|wks?)\b"
+                             r"(?! ?(?:ago|pregnant|along|out|since|post|after|later|early|premature))", re.I)
 _AGE_ES = re.compile(r"\b(?:bebé|bebe|niño|niña|hijo|hija|papá|papa|mamá|mama|padre|madre|abuel[oa]|espos[oa]|"
                      r"señora?|tiene)\s+(?:de\s+)?(\d{1,3})\s+"
                      r"(días|día|semanas|semana|meses|mes|años|año)\b(?!\s+(?:de\s+)?(?:embarazo|embarazada))",
@@ -91,9 +96,27 @@ class Facts:
     frail_elder: bool | None = None  # 75 or older, or living in a care home
     postpartum: bool | None = None  # gave birth in the last weeks
     serotonergic_drugs: int | None = None  # how many different serotonergic medicines are named
+    severe_hypertension: bool | None = None  # a reading of 220 or more over anything, or anything over 120 or more
+    insulin_mentioned: bool | None = None
+    critical_medicine: bool | None = None  # cannot be missed: type 1 insulin, seizure, transplant, buprenorphine
 
     def get(self, name: str):
         return getattr(self, name)
+
+
+_INSULIN = re.compile(r"\b(insulin|lantus|humalog|novolog|levemir|tresiba|basaglar|toujeo|admelog|fiasp|lispro|"
+                      r"glargine|semglee|apidra|lyumjev|humulin|novolin|insulina)\b", re.I)
+_TYPE_1 = re.compile(r"\b(type (1|one|i)|t1d?|juvenile diabet\w*|tipo (1|uno))\b", re.I)
+# Medicines whose missed doses cause harm within a day: seizures, rejection, opioid withdrawal and relapse
+_CRITICAL_MEDICINE = re.compile(
+    r"\b(keppra|levetiracetam|lamictal|lamotrigine|dilantin|phenytoin|depakote|valproate|valproic|tegretol|"
+    r"carbamazepine|trileptal|oxcarbazepine|vimpat|lacosamide|briviact|onfi|clobazam|seizure (medicine|meds?|pills?)|"
+    r"tacrolimus|prograf|envarsus|cyclosporine|neoral|mycophenolate|cellcept|myfortic|sirolimus|rapamune|"
+    r"anti.?rejection|suboxone|subutex|buprenorphine|zubsolv|methadone)\b", re.I)
+
+
+def _critical_medicine(text: str) -> bool:
+    return bool(_CRITICAL_MEDICINE.search(text) or (_INSULIN.search(text) and _TYPE_1.search(text)))
 
 
 def _unit_days(unit: str) -> int:
@@ -125,6 +148,7 @@ def ages_days(text: str, vocab: FactVocabulary) -> list[int]:
     ages += [int(m.group(1)) * 365 for m in _AGE_SAID.finditer(text) if 1 <= int(m.group(1)) <= 110
              and not _TEMP_CONTEXT.search(text[max(0, m.start() - 40):m.end() + 20])]
     ages += [int(m.group(1)) * _unit_days(m.group(2)) for m in _AGE_ES.finditer(text)]
+    ages += [int(m.group(1)) * 7 for m in _AGE_WEEKS_SAID.finditer(text) if 1 <= int(m.group(1)) <= 26]
     lowered = text.lower()
     ages += [days for word, days in vocab.infant_words.items() if re.search(rf"\b{re.escape(word)}\b", lowered)]
     return ages
@@ -219,6 +243,9 @@ def read_facts(text: str, vocab: FactVocabulary, medications: list[MedicationHit
         frail_elder=True if frail else None,
         postpartum=True if _POSTPARTUM.search(digits) else None,
         serotonergic_drugs=len(serotonergic) or None,
+        severe_hypertension=True if any(b[0] >= 220 or b[1] >= 120 for b in bps) else None,
+        insulin_mentioned=True if _INSULIN.search(text) else None,
+        critical_medicine=True if _critical_medicine(digits) else None,
     )
 
 

@@ -19,7 +19,8 @@ class RuleError(ValueError):
 FACT_NAMES = ("temperature_f", "days_since_procedure", "youngest_age_days", "oldest_age_years",
               "weeks_pregnant", "on_blood_thinner", "pregnant", "procedure_mentioned", "medication_mentioned",
               "glucose_mg_dl", "fever_or_headache", "systolic_bp", "diastolic_bp", "inr", "hemoglobin",
-              "potassium", "potassium_low", "sodium", "sodium_high", "frail_elder", "postpartum", "serotonergic_drugs")
+              "potassium", "potassium_low", "sodium", "sodium_high", "frail_elder", "postpartum", "serotonergic_drugs",
+              "severe_hypertension", "insulin_mentioned", "critical_medicine")
 
 
 @dataclass(frozen=True)
