@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -125,8 +126,9 @@ def triage(ctx, text, jsonl, as_json):
 
 def _echo_triaged(triager, batch: list[tuple]) -> None:
     from .serialize import triage_json
+    from .triage.batch import triage_batch
 
-    for (item_id, _), result in zip(batch, triager.triage_many([text for _, text in batch]), strict=True):
+    for (item_id, _), result in zip(batch, triage_batch(triager, [text for _, text in batch]), strict=True):
         _echo_json({"id": item_id, **triage_json(result)})
 
 
@@ -161,16 +163,15 @@ def eval_triage(ctx, data, as_json, no_real):
     from .triage.evaluate import evaluate, evaluate_real_phrases, load_items
 
     triager = Triager(_config(ctx).paths.rules_dir, model_path=model_in_use(_config(ctx)))
-    report = evaluate(triager, load_items(Path(data) if data else None))
+    report = evaluate(triager, load_items(Path(data) if data else None), processes=os.cpu_count() or 1)
     report["real_phrases"] = None if no_real else evaluate_real_phrases(triager)
     if as_json:
         _echo_json(report)
         return
     for key in ("messages", "hard_share", "urgent_plus_recall", "emergency_recall", "urgent_plus_precision",
                 "emergency_precision", "under_triaged_unreviewed", "urgency_accuracy", "concern_accuracy",
-                "concern_macro_f1", "hard_urgent_plus_recall",
-                "needs_review_share", "throughput_msgs_per_s", "throughput_msgs_per_cpu_s", "rules_version",
-                "model_version"):
+                "concern_macro_f1", "hard_urgent_plus_recall", "needs_review_share", "throughput_msgs_per_s",
+                "processes", "throughput_msgs_per_cpu_s", "rules_version", "model_version"):
         click.echo(f"{key:<24} {report[key]}")
     click.echo("urgency confusion (rows true, columns predicted):")
     for true, row in report["urgency_confusion"].items():
