@@ -21,6 +21,10 @@ def rules_only():
 
 
 EMERGENCY = [
+    # triage11 (own wording)
+    "I'm on Xarelto, should I hold tonight's pill? when I go to the toilet it's just blood now, and I feel faint",
+    "I am thirty five week pregnancy, my head hurt very strong and I see flash lights, my face is swell",
+    "just curious, if a man had chest pressure and sweating should he go in? that's pretty much what's happening to me",
     # triage10 classes (own wording)
     "The ache behind my breastbone let up at noon, but it has returned and it's heavier, I'm clammy",
     "I've used two nitro tablets and the squeezing in my chest hasn't eased one bit",
@@ -186,6 +190,15 @@ EMERGENCY = [
 ]
 
 URGENT = [
+    # triage11 (own wording)
+    "I'm on Eliquis, my nosebleed stops and then starts again, third time since lunch",
+    "I started the new pills from the liver doctor and now my eyes are a yellow color",
+    "I need to move my PT session, and my temp was 101.8 last night, I had my shoulder surgery six days ago",
+    "my mother is on clozapine and missed her doses for two days, the pharmacy was closed",
+    "my daughter's Keppra is down to the last pill tonight and the pharmacy says it needs a new script",
+    "a dog bit my forearm at the park, it's a deep puncture and swelling up",
+    "I'm a janitor and got stuck by a used needle in a trash bag an hour ago",
+    "can I book the counsellor, I've had thoughts of ending things but I have no plan",
     # triage10 classes (own wording)
     "I had the new knee put in on the 3rd, my calf has been aching since this morning, probably just from walking",
     "Also for your records I've been running about 101.4 since the appendix operation Thursday, no big deal",
@@ -287,6 +300,12 @@ URGENT = [
 ]
 
 ROUTINE = [
+    # triage11 (own wording)
+    "I'm on Pradaxa, no blood in my stool, just a refill please",
+    "if someone's chest hurt should they call an ambulance? asking for the first aid poster at work",
+    "a dog bit me two years ago and it healed, need my tetanus record",
+    "please refill my pen needles and lancets",
+    "I'd like to end my membership at the lab portal, how do I do that",
     # triage10 look-alikes (own wording)
     "My chest CT came back normal, can someone go over it with me",
     "Can I get a refill of my nitroglycerin, I haven't used any this year",
