@@ -191,6 +191,8 @@ EMERGENCY = [
 
 URGENT = [
     # triage11 (own wording)
+    "question about the invoice from the surgery center, and my temperature is 101.9, my hip operation was a week ago",
+    "a question about the bill from the clinic, also my fever is 104 today",
     "I'm on Eliquis, my nosebleed stops and then starts again, third time since lunch",
     "I started the new pills from the liver doctor and now my eyes are a yellow color",
     "I need to move my PT session, and my temp was 101.8 last night, I had my shoulder surgery six days ago",

@@ -67,7 +67,8 @@ class RedFlagMatcher:
         self.nlp.add_pipe("sentencizer")
         self.context = ConText(self.nlp, rules=None, span_attrs=CONTEXT_ATTRS)
         self.context.add([
-            ConTextRule(r.literal, r.category, pattern=r.pattern, direction=r.direction, max_scope=r.max_scope)
+            ConTextRule(r.literal, r.category, pattern=r.pattern, direction=r.direction,
+                        max_scope=_terminator_scope(r.direction, r.max_scope))
             for r in ruleset.context_rules
         ])
         self.patterns = [_compile_rule(rule.id, rule.patterns) for rule in ruleset.red_flags]
@@ -133,6 +134,13 @@ class RedFlagMatcher:
 
 CATEGORY_NAMES = {"NEGATED_EXISTENCE": "negated", "FAMILY": "family", "HYPOTHETICAL": "hypothetical",
                   "HISTORICAL": "historical", "ADMIN": "admin"}
+
+
+def _terminator_scope(direction: str, max_scope: int | None) -> int | None:
+    """A terminator gets a one-token window: medspaCy only lets a terminator cut a scope that
+    *overlaps* its own by its (start/end) test, and a whole-sentence terminator scope contains a short
+    cue's scope without "overlapping" it, so "bill from the ..., also my temp was 101.6" stayed admin."""
+    return 1 if direction.upper() == "TERMINATE" and max_scope is None else max_scope
 
 
 def _contexts(doc, recent_cues: tuple[str, ...] = ()) -> dict[tuple[int, int], str]:
