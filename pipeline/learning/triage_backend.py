@@ -60,7 +60,8 @@ def labeller(rules_dir: Path):
             results = triager.triage_many(texts)
             if model is None:
                 return [Label(r.urgency, r.concern) for r in results]
-            alone = [classifier_urgency(o, model.thresholds) for o in model.opinions(texts)]
+            opinions = model.opinions(texts)
+            alone = [classifier_urgency(o, model.thresholds, t) for o, t in zip(opinions, texts, strict=True)]
             return [Label(r.urgency, r.concern, a) for r, a in zip(results, alone, strict=True)]
 
         return label

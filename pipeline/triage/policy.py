@@ -59,6 +59,11 @@ class Thresholds:
     raise_emergency_alone: float = 0.5
     alone_min_words: int = 15
     raise_urgent: float = 0.75  # P(urgent or emergency) to raise to urgent (0.7 flagged more benign phrases)
+    # A message of alone_min_words or more is raised to urgent from a lower P(urgent+): the linear model
+    # reads a whole story there, and the urgent messages rules miss (a critical medicine run out, a
+    # device alert, a fever "but I'm fine") sat between 0.5 and 0.75 on blind 13. Short phrases keep
+    # raise_urgent: on real patient phrases ("my knee hurts") 0.5 flagged twice as many benign ones.
+    raise_urgent_long: float = 0.5
     review_urgent: float = 0.3  # P(urgent or emergency) above which an unconfirmed routine label is reviewed
     review_top: float = 0.55  # top urgency probability below which the label is reviewed
     cue_weight: float = 0.16  # how much one concern cue adds to the classifier's concern probability
@@ -129,11 +134,16 @@ def rule_floor(ev: Evidence) -> tuple[str, RedFlagRule | None]:
     return top.urgency, top
 
 
-def classifier_urgency(opinion: ModelOpinion, th: Thresholds) -> str:
+def urgent_threshold(text: str, th: Thresholds) -> float:
+    """P(urgent+) that raises this message to urgent: lower for a long message (see Thresholds)."""
+    return th.raise_urgent_long if len(text.split()) >= th.alone_min_words else th.raise_urgent
+
+
+def classifier_urgency(opinion: ModelOpinion, th: Thresholds, text: str = "") -> str:
     p = opinion.urgency
     if p.get("emergency", 0.0) >= th.raise_emergency:
         return "emergency"
-    if p.get("emergency", 0.0) + p.get("urgent", 0.0) >= th.raise_urgent:
+    if p.get("emergency", 0.0) + p.get("urgent", 0.0) >= urgent_threshold(text, th):
         return "urgent"
     return "routine"
 
@@ -179,11 +189,11 @@ def decide(mentions: list[Mention], facts: Facts, hits: list[CueHit], ruleset: R
     needs_review = False
     confidence = 0.95 if top_rule else 0.5
     if opinion is not None:
-        model_level = classifier_urgency(opinion, th)
+        model_level = classifier_urgency(opinion, th, text)
         p_urgent_plus = opinion.urgency.get("emergency", 0.0) + opinion.urgency.get("urgent", 0.0)
         if model_level == "emergency" and top_rule is None and not sure_emergency_alone(opinion, text, th):
             # Stop where a message without the emergency raise would (urgent only when P(urgent+) says so).
-            model_level = "urgent" if p_urgent_plus >= th.raise_urgent else "routine"
+            model_level = "urgent" if p_urgent_plus >= urgent_threshold(text, th) else "routine"
             needs_review = True
             reasons.append(Reason(kind="policy", label="classifier sees a possible emergency: review",
                                   urgency="emergency", probability=round(opinion.urgency["emergency"], 3)))
