@@ -15,6 +15,8 @@ from .transcribe import build_transcriber
 PHONE_SET = PROJECT_ROOT / "tests" / "data" / "asr"
 # The same voicemails read by flite's voices, closer to a person than espeak's (see its script).
 FLITE_PHONE_SET = PROJECT_ROOT / "tests" / "data" / "asr_flite"
+# ... and by espeak-ng driving MBROLA diphone voices (recorded human diphones).
+MBROLA_PHONE_SET = PROJECT_ROOT / "tests" / "data" / "asr_mbrola"
 REAL_SPEECH = PROJECT_ROOT.parent / "shared" / "data" / "real" / "speech"
 
 
@@ -66,8 +68,9 @@ def run_asr_eval(config: Config, *, data_dir: Path | None = None, real_dir: Path
     if data_dir:
         data_sets = [("phone set", Path(data_dir))]
     else:
-        data_sets = [("phone set", PHONE_SET)] + ([("phone set, flite", FLITE_PHONE_SET)]
-                                                 if FLITE_PHONE_SET.is_dir() else [])
+        data_sets = [("phone set", PHONE_SET)] + [
+            (name, folder) for name, folder in (("phone set, flite", FLITE_PHONE_SET),
+                                                ("phone set, mbrola", MBROLA_PHONE_SET)) if folder.is_dir()]
     real_dir = real_dir or (REAL_SPEECH if REAL_SPEECH.is_dir() else None)
     if real_dir:
         data_sets.append(("real speech", Path(real_dir)))

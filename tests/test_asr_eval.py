@@ -84,12 +84,19 @@ def test_triage_kept_counts_red_flag_clips_whose_transcript_triages_as_urgent_as
     assert summary.lowered_unflagged == 1  # b: lowered, and nothing asked a person to listen
 
 
-@pytest.mark.parametrize("folder", [PHONE_SET, PHONE_SET.with_name("asr_flite")])
+@pytest.mark.parametrize("folder", [PHONE_SET, PHONE_SET.with_name("asr_flite"),
+                                    PHONE_SET.with_name("asr_mbrola")])
 def test_phone_set_has_at_least_30_voicemails_with_red_flag_terms(folder):
     references = load_references(folder)
     assert len(references) >= 30
     assert all((folder / r.file).is_file() and r.terms for r in references)
     assert all(term_found(t, r.reference) for r in references for t in r.terms)  # terms are in what was said
+
+
+@pytest.mark.parametrize("name", ["asr_flite", "asr_mbrola"])
+def test_every_phone_set_reads_the_same_voicemails(name):
+    # the sets differ only by voice, so their scores compare
+    assert load_references(PHONE_SET.with_name(name)) == load_references(PHONE_SET)
 
 
 def test_one_channel_of_a_stereo_file_can_be_evaluated():
