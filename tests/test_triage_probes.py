@@ -22,6 +22,7 @@ def rules_only():
 
 EMERGENCY = [
     # triage12 (own wording)
+    "I've had chest tightness since last Tuesday, it comes and goes and right now it's squeezing",
     "My 2 month old went blue around the lips during her feed and stopped breathing a few seconds, she's pink again",
     "earlier today my newborn son went limp and grey for a moment, now he's feeding fine",
     "My dad has memory problems and he took all the days in his pill organizer at once, he's sleepy",
@@ -197,6 +198,8 @@ EMERGENCY = [
 
 URGENT = [
     # triage12 (own wording)
+    "I'm 31 weeks and had some bleeding this evening, not contractions",
+    "I had the bleeding through my bandage after my knee surgery, but it stopped, and now it's pouring again",
     "Dad's stent went in ten days ago, he's on Effient and the bottle is empty, no pills left for tonight",
     "We are out of my son's Depakote, the pharmacy says the doctor has to approve it, he's due at 8",
     "I'm a kidney transplant patient and I've run out of my Cellcept, can someone call the pharmacy",
@@ -324,6 +327,11 @@ URGENT = [
 
 ROUTINE = [
     # triage12 (own wording)
+    "She's not confused, just tired after the trip, can we move her appointment",
+    "the incision was oozing a bit yesterday but it stopped and looks dry now, when do stitches come out",
+    "I paid out of pocket for the flu shot, can I get a receipt",
+    "do I rinse my mouth after each puff of the new steroid inhaler, I'm a bit hoarse",
+    "He had chest pain last Saturday, the ER ruled out a heart attack, he's fine, we need a cardiology follow-up",
     "Can I get a refill on my Eliquis, I still have about ten days",
     "I'm running low on my Keppra, maybe a week left, no rush",
     "he's out of refills on his Plavix, he has two weeks of pills, please renew",
