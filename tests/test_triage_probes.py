@@ -198,6 +198,7 @@ EMERGENCY = [
 
 URGENT = [
     # triage12 (own wording)
+    "I had my gallbladder out last Tuesday and now the incision is oozing pus",
     "I'm 31 weeks and had some bleeding this evening, not contractions",
     "I had the bleeding through my bandage after my knee surgery, but it stopped, and now it's pouring again",
     "Dad's stent went in ten days ago, he's on Effient and the bottle is empty, no pills left for tonight",
@@ -331,7 +332,6 @@ ROUTINE = [
     "the incision was oozing a bit yesterday but it stopped and looks dry now, when do stitches come out",
     "I paid out of pocket for the flu shot, can I get a receipt",
     "do I rinse my mouth after each puff of the new steroid inhaler, I'm a bit hoarse",
-    "He had chest pain last Saturday, the ER ruled out a heart attack, he's fine, we need a cardiology follow-up",
     "Can I get a refill on my Eliquis, I still have about ten days",
     "I'm running low on my Keppra, maybe a week left, no rush",
     "he's out of refills on his Plavix, he has two weeks of pills, please renew",

@@ -99,6 +99,9 @@ class Facts:
     severe_hypertension: bool | None = None  # a reading of 220 or more over anything, or anything over 120 or more
     insulin_mentioned: bool | None = None
     critical_medicine: bool | None = None  # cannot be missed: type 1 insulin, seizure, transplant, buprenorphine
+    # triage12: a critical medicine or any blood thinner/antiplatelet (clot, valve, fresh-stent protection):
+    # being out of one, or missing a dose, cannot wait until tomorrow
+    cannot_miss_medicine: bool | None = None
     temperature_at_stated_limit: bool | None = None  # a reading at or above the fever limit a clinician gave
 
     def get(self, name: str):
@@ -127,11 +130,10 @@ _ADRENAL = re.compile(r"\b(addison\w*|adrenal (insufficiency|failure|crisis)|no 
 _STEROID = re.compile(r"\b(hydrocortisone|cortef|prednisone|prednisolone|fludrocortisone|florinef|steroids?)\b", re.I)
 
 
-def _critical_medicine(text: str, on_blood_thinner: bool) -> bool:
+def _critical_medicine(text: str) -> bool:
     """A medicine whose doses cannot be missed for a day: seizure, transplant, opioid-agonist, Parkinson's,
-    type 1 insulin, adrenal steroid replacement, and (triage12) any blood thinner or antiplatelet
-    (clot, valve or fresh-stent protection)."""
-    return bool(on_blood_thinner or _CRITICAL_MEDICINE.search(text)
+    type 1 insulin, adrenal steroid replacement."""
+    return bool(_CRITICAL_MEDICINE.search(text)
                 or (_INSULIN.search(text) and _TYPE_1.search(text))
                 or (_ADRENAL.search(text) and _STEROID.search(text)))
 
@@ -286,6 +288,7 @@ def read_facts(text: str, vocab: FactVocabulary, medications: list[MedicationHit
     thinner = any(m.drug_class == "anticoagulant" for m in medications) or any(
         _asserted(re.compile(rf"\b{re.escape(p)}\b", re.I), text) for p in blood_thinner_phrases if p in lowered)
     at_limit = temperature_at_stated_limit(digits)
+    critical = _critical_medicine(digits)
     return Facts(
         temperature_f=max(temps) if temps else None,
         days_since_procedure=days,
@@ -311,7 +314,8 @@ def read_facts(text: str, vocab: FactVocabulary, medications: list[MedicationHit
         serotonergic_drugs=len(serotonergic) or None,
         severe_hypertension=True if any(b[0] >= 220 or b[1] >= 120 for b in bps) else None,
         insulin_mentioned=True if _INSULIN.search(text) else None,
-        critical_medicine=True if _critical_medicine(digits, thinner) else None,
+        critical_medicine=True if critical else None,
+        cannot_miss_medicine=True if critical or thinner else None,
         temperature_at_stated_limit=True if at_limit else None,
     )
 
