@@ -8,7 +8,7 @@ import pytest
 from pipeline.paths import RULES_DIR
 from pipeline.triage import Triager
 from pipeline.triage.extract import callback_numbers, caller_name, date_of_birth, patient_name
-from pipeline.triage.facts import temperatures_f
+from pipeline.triage.facts import temperature_at_stated_limit, temperatures_f, without_fever_limits
 from pipeline.triage.numbers import spoken_to_digits
 
 
@@ -87,3 +87,19 @@ def test_celsius_temperatures_are_converted():
 
 def test_numbers_far_from_a_temperature_word_are_not_temperatures():
     assert temperatures_f("I need 100 tablets of my metformin") == []
+
+
+@pytest.mark.parametrize(("text", "at_limit"), [
+    ("they said call if the temp goes over 100.4, and the thermometer says 100.8", True),
+    ("the discharge sheet says call for a fever of 101 or more, it reads 101.0 now", True),
+    ("the cutoff they gave me is 38.3 and I just measured 38.5", True),
+    ("they said call if the temp is over 101, I'm at 99.6", False),
+    ("please call back when you can, my temp is 102", False),
+])
+def test_a_reading_is_compared_with_the_fever_limit_the_caller_quotes(text, at_limit):
+    assert temperature_at_stated_limit(text) is at_limit
+
+
+def test_a_quoted_fever_limit_is_not_a_temperature_reading():
+    text = "they said call if his temperature goes above 101.5, it's 100.2"
+    assert temperatures_f(without_fever_limits(text)) == [100.2]

@@ -21,6 +21,13 @@ def rules_only():
 
 
 EMERGENCY = [
+    # triage12 (own wording)
+    "I've had chest tightness since last Tuesday, it comes and goes and right now it's squeezing",
+    "My 2 month old went blue around the lips during her feed and stopped breathing a few seconds, she's pink again",
+    "earlier today my newborn son went limp and grey for a moment, now he's feeding fine",
+    "My dad has memory problems and he took all the days in his pill organizer at once, he's sleepy",
+    "She swallowed a whole month's worth of her blood pressure tablets, she says she's okay",
+    "I took my Eliquis twice tonight by mistake and now my nose has been bleeding for half an hour",
     # triage11 (own wording)
     "I'm on Xarelto, should I hold tonight's pill? when I go to the toilet it's just blood now, and I feel faint",
     "I am thirty five week pregnancy, my head hurt very strong and I see flash lights, my face is swell",
@@ -190,6 +197,24 @@ EMERGENCY = [
 ]
 
 URGENT = [
+    # triage12 (own wording)
+    "I had my gallbladder out last Tuesday and now the incision is oozing pus",
+    "I'm 31 weeks and had some bleeding this evening, not contractions",
+    "I had the bleeding through my bandage after my knee surgery, but it stopped, and now it's pouring again",
+    "Dad's stent went in ten days ago, he's on Effient and the bottle is empty, no pills left for tonight",
+    "We are out of my son's Depakote, the pharmacy says the doctor has to approve it, he's due at 8",
+    "I'm a kidney transplant patient and I've run out of my Cellcept, can someone call the pharmacy",
+    "this is Luis, I'm type 1, I've used my last Novolog pen and the pharmacy is closed",
+    "I left my Xarelto back home in Ohio, I have a clot in my leg, I'm visiting my daughter",
+    "my mom has Parkinson's and we ran out of her Sinemet this morning",
+    "I have Addison's and I'm out of my hydrocortisone",
+    "My husband is on Pradaxa, his nose bled for a good half hour this afternoon before it stopped, he's fine now",
+    "I'm four days out from my hysterectomy, I feel okay, but the paper says call at 100.4 and I'm reading 100.6",
+    "My knee scope was Monday, they told me anything above 101 to ring, it was 101.1 a moment ago, probably nothing",
+    "My grandmother is 84, she was fine at lunch but now she's asking me the same thing every couple of minutes",
+    "My husband suddenly can't remember anything he did this morning and keeps asking where we are, he's 66",
+    "This is Kara from the remote monitoring team, patient Joe Finn's ICD recorded a sustained VT episode at 3 am",
+    "hi, my pacemaker home monitor flashed a red alert tonight after it sent the report",
     # triage11 (own wording)
     "question about the invoice from the surgery center, and my temperature is 101.9, my hip operation was a week ago",
     "a question about the bill from the clinic, also my fever is 104 today",
@@ -302,6 +327,30 @@ URGENT = [
 ]
 
 ROUTINE = [
+    # triage12 (own wording)
+    "She's not confused, just tired after the trip, can we move her appointment",
+    "the incision was oozing a bit yesterday but it stopped and looks dry now, when do stitches come out",
+    "I paid out of pocket for the flu shot, can I get a receipt",
+    "do I rinse my mouth after each puff of the new steroid inhaler, I'm a bit hoarse",
+    "Can I get a refill on my Eliquis, I still have about ten days",
+    "I'm running low on my Keppra, maybe a week left, no rush",
+    "he's out of refills on his Plavix, he has two weeks of pills, please renew",
+    "we're out of town until Monday, please send the Lamictal refill to the Walgreens on Main",
+    "I'm out of the hospital now after my knee and need my Eliquis refill sent, I have two weeks from discharge",
+    "I'm on Eliquis, I had a small nosebleed yesterday that stopped within a couple of minutes",
+    "on Plavix, I had a nosebleed an hour ago, it stopped right away",
+    "My hernia repair was last week, they said call if over 101, I'm 99.4, just checking in",
+    "Husband's gallbladder out Monday, a drain question. They said call for a temp above 101.5, he's at 100.2",
+    "Mom has had dementia for years and asks the same questions over and over, normal for her, please reschedule",
+    "I'm so confused about my bill, can someone explain the charges",
+    "My 5 year old keeps asking the same question about Santa today, anyway I need his school form",
+    "Hi, calling to schedule my pacemaker battery check, I feel great",
+    "the device clinic sent my transmission results, everything was normal, no episodes, just confirming my next check",
+    "Can you fax my ICD interrogation report to my new cardiologist",
+    "My baby's feet turn a little blue when she's cold, she's eating and happy",
+    "My daughter went blue at birth, she is fine now at 6 months, we need records",
+    "I need a week's worth of pills to cover my trip, can the pharmacy give an early fill",
+    "the pharmacy gave me a month's worth of pills instead of three months, can you fix the prescription",
     # triage11 (own wording)
     "I'm on Pradaxa, no blood in my stool, just a refill please",
     "if someone's chest hurt should they call an ambulance? asking for the first aid poster at work",

@@ -99,6 +99,10 @@ class Facts:
     severe_hypertension: bool | None = None  # a reading of 220 or more over anything, or anything over 120 or more
     insulin_mentioned: bool | None = None
     critical_medicine: bool | None = None  # cannot be missed: type 1 insulin, seizure, transplant, buprenorphine
+    # triage12: a critical medicine or any blood thinner/antiplatelet (clot, valve, fresh-stent protection):
+    # being out of one, or missing a dose, cannot wait until tomorrow
+    cannot_miss_medicine: bool | None = None
+    temperature_at_stated_limit: bool | None = None  # a reading at or above the fever limit a clinician gave
 
     def get(self, name: str):
         return getattr(self, name)
@@ -110,13 +114,28 @@ _TYPE_1 = re.compile(r"\b(type (1|one|i)|t1d?|juvenile diabet\w*|tipo (1|uno))\b
 # Medicines whose missed doses cause harm within a day: seizures, rejection, opioid withdrawal and relapse
 _CRITICAL_MEDICINE = re.compile(
     r"\b(keppra|levetiracetam|lamictal|lamotrigine|dilantin|phenytoin|depakote|valproate|valproic|tegretol|"
-    r"carbamazepine|trileptal|oxcarbazepine|vimpat|lacosamide|briviact|onfi|clobazam|seizure (medicine|meds?|pills?)|"
+    r"carbamazepine|trileptal|oxcarbazepine|vimpat|lacosamide|briviact|onfi|clobazam|"
+    r"zonisamide|zonegran|phenobarbital|primidone|mysoline|xcopri|cenobamate|fycompa|perampanel|epidiolex|"
+    r"(seizure|epilepsy|anti.?seizure|anti.?epileptic|anticonvulsant) "
+    r"(medicines?|medications?|meds?|pills?|tablets?|drugs?)|"
+    r"(medicina|medicamento|pastillas?) (para|de) (la |las |los )?(convulsiones|epilepsia|ataques)|"
     r"tacrolimus|prograf|envarsus|cyclosporine|neoral|mycophenolate|cellcept|myfortic|sirolimus|rapamune|"
-    r"anti.?rejection|suboxone|subutex|buprenorphine|zubsolv|methadone)\b", re.I)
+    r"anti.?rejection|(transplant|rejection) (medicines?|medications?|meds?|pills?|drugs?)|"
+    r"suboxone|subutex|buprenorphine|zubsolv|methadone|"
+    # triage12: Parkinson's levodopa (stopping it abruptly is dangerous)
+    r"sinemet|rytary|carbidopa|levodopa)\b", re.I)
+# triage12: steroid replacement for adrenal failure (a missed day can bring on a crisis)
+_ADRENAL = re.compile(r"\b(addison\w*|adrenal (insufficiency|failure|crisis)|no adrenal|"
+                      r"adrenals? (don.?t|do not) work)\b", re.I)
+_STEROID = re.compile(r"\b(hydrocortisone|cortef|prednisone|prednisolone|fludrocortisone|florinef|steroids?)\b", re.I)
 
 
 def _critical_medicine(text: str) -> bool:
-    return bool(_CRITICAL_MEDICINE.search(text) or (_INSULIN.search(text) and _TYPE_1.search(text)))
+    """A medicine whose doses cannot be missed for a day: seizure, transplant, opioid-agonist, Parkinson's,
+    type 1 insulin, adrenal steroid replacement."""
+    return bool(_CRITICAL_MEDICINE.search(text)
+                or (_INSULIN.search(text) and _TYPE_1.search(text))
+                or (_ADRENAL.search(text) and _STEROID.search(text)))
 
 
 def _unit_days(unit: str) -> int:
@@ -125,6 +144,54 @@ def _unit_days(unit: str) -> int:
         if unit.startswith(key):
             return days
     return 1
+
+
+# triage12: a fever limit a clinician gave ("call if it's over 101", "anything above 100.4", "the cutoff
+# is 38"): the number is an instruction, not a reading. Read apart so the reading can be compared with it.
+_LIMIT_NUM = r"(?<![\d.])(\d{2,3}(?:\.\d)?)(?![\d])"
+_FEVER_LIMIT = re.compile(
+    # "call if it goes over 101", "phone once the temp is above 100.4", "anything higher than 38"
+    r"\b(?:(?:call|phone|ring|contact|page|report|let \w+ know|come in|go in|get seen)\b[^.?!]{0,50}?"
+    r"\b(?:if|once|when|for)\b[^.?!]{0,40}?|(?:anything|any (?:temp\w*|fever|reading))\s+)"
+    r"(?:over|above|higher than|more than|greater than|past|exceeds|reaches|hits|hit|at or above)\s+(?:a\s+)?"
+    + _LIMIT_NUM +
+    # "call for 101 or more", "call at 100.4", "the cutoff is 38.3"
+    r"|\b(?:call|phone|ring)\b[^.?!]{0,50}?\b(?:if|once|when|for|at)\b[^.?!]{0,30}?"
+    + _LIMIT_NUM + r"\s*(?:°\s*f?\s*|degrees\s*)?(?:or|and) (?:more|higher|above|over|up)\b"
+    r"|\b(?:call|phone|ring)\s+(?:us\s+|me\s+|them\s+)?at\s+" + _LIMIT_NUM +
+    r"|\b(?:limit|cut.?off|threshold)\b[^.?!\d]{0,20}?" + _LIMIT_NUM, re.I)
+
+
+def fever_limits(text: str) -> list[tuple[float, int, int]]:
+    """(limit in °F, start, end of the number) for each fever limit the message quotes."""
+    out = []
+    for m in _FEVER_LIMIT.finditer(text):
+        group = next(i for i in range(1, 5) if m.group(i))
+        value = float(m.group(group))
+        if 34 <= value <= 43:
+            value = round(value * 9 / 5 + 32, 1)
+        if 99 <= value <= 105:
+            out.append((value, m.start(group), m.end(group)))
+    return out
+
+
+def without_fever_limits(text: str) -> str:
+    """The text with each quoted fever limit's number blanked (same length, so offsets still hold)."""
+    for _, start, end in fever_limits(text):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+def temperature_at_stated_limit(text: str) -> bool:
+    """A temperature read out (not the limit itself) at or above a fever limit the message quotes."""
+    limits = fever_limits(text)
+    if not limits:
+        return False
+    blanked = without_fever_limits(text)
+    # a number said just after the limit is a reading even without a temperature word ("..., it was 101.1")
+    after = " ".join("temp " + blanked[end:end + 80] for _, _, end in limits)
+    readings = temperatures_f(blanked) + temperatures_f(after)
+    return any(r >= min(v for v, _, _ in limits) for r in readings)
 
 
 def temperatures_f(text: str) -> list[float]:
@@ -202,7 +269,7 @@ def _asserted(pattern: re.Pattern, text: str) -> bool:
 def read_facts(text: str, vocab: FactVocabulary, medications: list[MedicationHit],
                blood_thinner_phrases: tuple[str, ...]) -> Facts:
     digits = spoken_to_digits(text)
-    temps = temperatures_f(digits)
+    temps = temperatures_f(without_fever_limits(digits))  # "call if over 101" is not a reading
     ages = ages_days(digits, vocab)
     mentioned, days = days_since_procedure(digits, vocab)
     glucose = [float(m.group(1)) for m in _GLUCOSE.finditer(digits) if 15 <= int(m.group(1)) <= 700]
@@ -220,6 +287,8 @@ def read_facts(text: str, vocab: FactVocabulary, medications: list[MedicationHit
     # "I'm not on any blood thinners" says the opposite
     thinner = any(m.drug_class == "anticoagulant" for m in medications) or any(
         _asserted(re.compile(rf"\b{re.escape(p)}\b", re.I), text) for p in blood_thinner_phrases if p in lowered)
+    at_limit = temperature_at_stated_limit(digits)
+    critical = _critical_medicine(digits)
     return Facts(
         temperature_f=max(temps) if temps else None,
         days_since_procedure=days,
@@ -245,7 +314,9 @@ def read_facts(text: str, vocab: FactVocabulary, medications: list[MedicationHit
         serotonergic_drugs=len(serotonergic) or None,
         severe_hypertension=True if any(b[0] >= 220 or b[1] >= 120 for b in bps) else None,
         insulin_mentioned=True if _INSULIN.search(text) else None,
-        critical_medicine=True if _critical_medicine(digits) else None,
+        critical_medicine=True if critical else None,
+        cannot_miss_medicine=True if critical or thinner else None,
+        temperature_at_stated_limit=True if at_limit else None,
     )
 
 
