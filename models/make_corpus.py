@@ -33,7 +33,7 @@ TEST_DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 RETIRED_SETS = ("triage_blind.jsonl", "triage_blind2.jsonl", "triage_blind3.jsonl", "triage_blind4.jsonl",
                 "triage_blind5.jsonl", "triage_blind6.jsonl", "triage_blind7.jsonl", "triage_blind8.jsonl",
                 "triage_blind9.jsonl", "triage_blind10.jsonl", "triage_blind11.jsonl",
-                "triage_blind12.jsonl")
+                "triage_blind12.jsonl", "triage_blind13.jsonl")
 # Training messages written by hand for the classifier (never by a template), one file per writer.
 HANDWRITTEN = Path(__file__).with_name("handwritten")
 E, U, R = "emergency", "urgent", "routine"
