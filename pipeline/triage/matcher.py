@@ -19,12 +19,11 @@ import re
 from dataclasses import dataclass
 
 from loguru import logger
-from spacy.tokens import Span
-from spacy.util import filter_spans
 
 from .disfluency import clean
 from .phonetic import SoundMatcher
 from .ruleset import RuleSet
+from .spacy_loader import Span, filter_spans  # spaCy without PyTorch
 
 # PyRuSH/medspaCy log at DEBUG with text: transcripts are PHI and must never reach a log.
 logger.disable("PyRuSH")
