@@ -212,6 +212,7 @@ URGENT = [
     "Psychiatric nurse with the mobile crisis team: your client is in a mental health crisis, he denies intent",
     "I'm on warfarin and I sliced my finger on a can an hour ago, it's still oozing a bit through the plaster",
     "Lab calling with a critical sodium of 118 on Robert Hale, it has not been acknowledged yet, please call back",
+    "Two days after my cataract surgery the eye aches a lot and everything looks foggy, it's worse than before",
     # triage12 (own wording)
     "I had my gallbladder out last Tuesday and now the incision is oozing pus",
     "I'm 31 weeks and had some bleeding this evening, not contractions",
