@@ -21,6 +21,16 @@ def rules_only():
 
 
 EMERGENCY = [
+    # triage13 (own wording)
+    "Three weeks on the new epilepsy tablets and now my skin is coming off in patches and my mouth is full of ulcers",
+    "She started Bactrim for a bladder infection, now she has a fever and blisters on her skin and her lips are raw",
+    "I'm 34 weeks pregnant, my stomach is rock hard and won't relax and I'm bleeding",
+    "I'm 27 weeks, the pain in my belly is constant and severe and there's bleeding",
+    "My calf and foot went cold and white this afternoon and the whole leg is numb, I had a bypass in that leg",
+    "His arm is like dead weight, cold and pale, it came on an hour ago",
+    "I bought a rope today, I'm done, I just wanted someone to know",
+    "I quit taking all my medications and I got a gun, tell Dr. Lee I won't be coming back",
+    "My son swallowed one of my iron gummy vitamins",
     # triage12 (own wording)
     "I've had chest tightness since last Tuesday, it comes and goes and right now it's squeezing",
     "My 2 month old went blue around the lips during her feed and stopped breathing a few seconds, she's pink again",
@@ -197,6 +207,12 @@ EMERGENCY = [
 ]
 
 URGENT = [
+    # triage13 (own wording)
+    "This is the crisis hotline, your patient Maria is in crisis tonight, she says no plan, can her psychiatrist call",
+    "Psychiatric nurse with the mobile crisis team: your client is in a mental health crisis, he denies intent",
+    "I'm on warfarin and I sliced my finger on a can an hour ago, it's still oozing a bit through the plaster",
+    "Lab calling with a critical sodium of 118 on Robert Hale, it has not been acknowledged yet, please call back",
+    "Two days after my cataract surgery the eye aches a lot and everything looks foggy, it's worse than before",
     # triage12 (own wording)
     "I had my gallbladder out last Tuesday and now the incision is oozing pus",
     "I'm 31 weeks and had some bleeding this evening, not contractions",
@@ -327,6 +343,20 @@ URGENT = [
 ]
 
 ROUTINE = [
+    # triage13 (own wording): look-alikes that must stay routine
+    "We put up a rope swing in the yard, do the kids need tetanus shots before summer",
+    "I bought a gun safe like the counselor suggested, can you note that in my chart",
+    "My skin is peeling from sunburn after the beach, can I use aloe",
+    "I get cold feet at night, is that a circulation thing I should book an appointment for",
+    "I stopped all my meds before the colonoscopy as instructed, I'm done with the prep, what time do I come in",
+    "We're going through a financial crisis, can I get on a payment plan",
+    "The lab is following up on the critical potassium that Dr. Shah acknowledged yesterday, the repeat is scheduled",
+    "I went to urgent care for chest pain on Sunday, they said heartburn and the EKG was normal, can I follow up",
+    "There's an overdose screening charge on my bill that I never had",
+    "My granddaughter ate one of my multivitamin gummies, just the one, she's totally fine",
+    "About the charge for the urgent care visit, the one where my daughter had the asthma attack: wrong plan billed",
+    "My incision is itchy, no redness, no drainage, is that normal",
+    "I'm 30 weeks and my belly gets hard for a bit now and then, it doesn't hurt, no bleeding",
     # triage12 (own wording)
     "She's not confused, just tired after the trip, can we move her appointment",
     "the incision was oozing a bit yesterday but it stopped and looks dry now, when do stitches come out",

@@ -103,6 +103,9 @@ class Facts:
     # being out of one, or missing a dose, cannot wait until tomorrow
     cannot_miss_medicine: bool | None = None
     temperature_at_stated_limit: bool | None = None  # a reading at or above the fever limit a clinician gave
+    # triage13: an emergency visit already called the problem harmless ("went to the ER, they said it was a
+    # pulled muscle") and the caller does not say it came back
+    cleared_after_visit: bool | None = None
 
     def get(self, name: str):
         return getattr(self, name)
@@ -128,6 +131,23 @@ _CRITICAL_MEDICINE = re.compile(
 _ADRENAL = re.compile(r"\b(addison\w*|adrenal (insufficiency|failure|crisis)|no adrenal|"
                       r"adrenals? (don.?t|do not) work)\b", re.I)
 _STEROID = re.compile(r"\b(hydrocortisone|cortef|prednisone|prednisolone|fludrocortisone|florinef|steroids?)\b", re.I)
+
+
+_EMERGENCY_VISIT = re.compile(r"\b(er|e\.r\.|emergency (room|department)|urgent care|the hospital|the ed|a&e)\b", re.I)
+_CLEARED = re.compile(
+    r"\b(said|says|told (me|us|him|her)|thought|turned out|diagnosed)\b[^.?!]{0,40}\b(muscle|muscular|pulled|strain\w*|"
+    r"anxiety|panic|heartburn|reflux|acid|gas|indigestion|costochondritis|nothing serious|"
+    r"(heart|ekg|ecg|tests?|everything|troponin|bloodwork|blood work|scan|x.?ray) "
+    r"(was |were |is |are |looked |came back )?"
+    r"(all )?(fine|normal|okay|ok|good|clear|negative))\b", re.I)
+_CAME_BACK = re.compile(r"\b(again|came back|coming back|come back|back now|is back|it.?s back|returned|"
+                        r"still (have|having|hurts?|there|feel)|worse|(and|but) now|right now|started up|keeps)\b",
+                        re.I)
+
+
+def cleared_after_visit(text: str) -> bool:
+    """An ER or urgent-care visit already called the problem harmless, and the caller does not say it is back."""
+    return bool(_EMERGENCY_VISIT.search(text) and _CLEARED.search(text) and not _CAME_BACK.search(text))
 
 
 def _critical_medicine(text: str) -> bool:
@@ -317,6 +337,7 @@ def read_facts(text: str, vocab: FactVocabulary, medications: list[MedicationHit
         critical_medicine=True if critical else None,
         cannot_miss_medicine=True if critical or thinner else None,
         temperature_at_stated_limit=True if at_limit else None,
+        cleared_after_visit=True if cleared_after_visit(text) else None,
     )
 
 

@@ -21,7 +21,8 @@ FACT_NAMES = ("temperature_f", "days_since_procedure", "youngest_age_days", "old
               "glucose_mg_dl", "fever_or_headache", "systolic_bp", "diastolic_bp", "inr", "hemoglobin",
               "potassium", "potassium_low", "sodium", "sodium_high", "frail_elder", "postpartum", "serotonergic_drugs",
               "severe_hypertension", "insulin_mentioned", "critical_medicine",
-              "cannot_miss_medicine", "temperature_at_stated_limit")
+              "cannot_miss_medicine", "temperature_at_stated_limit",
+              "cleared_after_visit")
 
 
 @dataclass(frozen=True)
