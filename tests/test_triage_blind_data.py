@@ -12,7 +12,8 @@ DATA = Path(__file__).parent / "data"
 BLIND_SETS = ["triage_blind.jsonl", "triage_blind2.jsonl", "triage_blind3.jsonl", "triage_blind4.jsonl",
               "triage_blind5.jsonl", "triage_blind6.jsonl", "triage_blind7.jsonl", "triage_blind8.jsonl",
               "triage_blind9.jsonl", "triage_blind10.jsonl", "triage_blind11.jsonl",
-              "triage_blind12.jsonl", "triage_blind13.jsonl", "triage_blind14.jsonl", "triage_blind15.jsonl"]
+              "triage_blind12.jsonl", "triage_blind13.jsonl", "triage_blind14.jsonl", "triage_blind15.jsonl",
+              "triage_blind16.jsonl", "triage_blind17.jsonl"]
 
 
 def _rows(name: str) -> list[dict]:

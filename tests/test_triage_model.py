@@ -43,7 +43,8 @@ def test_heldout_messages_never_appear_in_training():
 
 
 # Sets still used for measuring; spent ones join the corpus (models/make_corpus.py, RETIRED_SETS).
-@pytest.mark.parametrize("name", ["triage_blind14.jsonl", "triage_blind15.jsonl"])
+@pytest.mark.parametrize("name", ["triage_blind14.jsonl", "triage_blind15.jsonl", "triage_blind16.jsonl",
+                                  "triage_blind17.jsonl"])
 def test_blind_messages_never_appear_in_training(name):
     train = {d["text"].lower() for d in rows(DEFAULT_CORPUS)}
     blind = DEFAULT_HELDOUT.with_name(name)
