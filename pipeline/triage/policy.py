@@ -61,8 +61,8 @@ class Thresholds:
     raise_urgent: float = 0.75  # P(urgent or emergency) to raise to urgent (0.7 flagged more benign phrases)
     # A message of alone_min_words or more is raised to urgent from a lower P(urgent+): the linear model
     # reads a whole story there, and the urgent messages rules miss (a critical medicine run out, a
-    # device alert, a fever "but I'm fine") sat between 0.5 and 0.75 on blind 13 (urgent+ recall 0.971
-    # -> 0.980 at 0.6, precision 0.934 -> 0.930; 0.5 caught no more). Short phrases keep raise_urgent:
+    # device alert, a fever "but I'm fine") sat between 0.5 and 0.75 on blind 13 (urgent+ recall 0.966
+    # -> 0.980 at 0.6, precision 0.934 -> 0.935; 0.5 caught no more). Short phrases keep raise_urgent:
     # on real patient phrases ("my knee hurts") 0.6 for every length flagged half again as many benign ones.
     raise_urgent_long: float = 0.6
     review_urgent: float = 0.3  # P(urgent or emergency) above which an unconfirmed routine label is reviewed
