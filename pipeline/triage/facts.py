@@ -195,19 +195,19 @@ def fever_limits(text: str) -> list[tuple[float, int, int]]:
     return out
 
 
-def without_fever_limits(text: str) -> str:
+def without_fever_limits(text: str, limits: list[tuple[float, int, int]] | None = None) -> str:
     """The text with each quoted fever limit's number blanked (same length, so offsets still hold)."""
-    for _, start, end in fever_limits(text):
+    for _, start, end in fever_limits(text) if limits is None else limits:
         text = text[:start] + " " * (end - start) + text[end:]
     return text
 
 
-def temperature_at_stated_limit(text: str) -> bool:
+def temperature_at_stated_limit(text: str, limits: list[tuple[float, int, int]] | None = None) -> bool:
     """A temperature read out (not the limit itself) at or above a fever limit the message quotes."""
-    limits = fever_limits(text)
+    limits = fever_limits(text) if limits is None else limits
     if not limits:
         return False
-    blanked = without_fever_limits(text)
+    blanked = without_fever_limits(text, limits)
     # a number said just after the limit is a reading even without a temperature word ("..., it was 101.1")
     after = " ".join("temp " + blanked[end:end + 80] for _, _, end in limits)
     readings = temperatures_f(blanked) + temperatures_f(after)
@@ -289,7 +289,8 @@ def _asserted(pattern: re.Pattern, text: str) -> bool:
 def read_facts(text: str, vocab: FactVocabulary, medications: list[MedicationHit],
                blood_thinner_phrases: tuple[str, ...]) -> Facts:
     digits = spoken_to_digits(text)
-    temps = temperatures_f(without_fever_limits(digits))  # "call if over 101" is not a reading
+    limits = fever_limits(digits)  # read once: both the readings and the at-the-limit check use them
+    temps = temperatures_f(without_fever_limits(digits, limits))  # "call if over 101" is not a reading
     ages = ages_days(digits, vocab)
     mentioned, days = days_since_procedure(digits, vocab)
     glucose = [float(m.group(1)) for m in _GLUCOSE.finditer(digits) if 15 <= int(m.group(1)) <= 700]
@@ -307,7 +308,7 @@ def read_facts(text: str, vocab: FactVocabulary, medications: list[MedicationHit
     # "I'm not on any blood thinners" says the opposite
     thinner = any(m.drug_class == "anticoagulant" for m in medications) or any(
         _asserted(re.compile(rf"\b{re.escape(p)}\b", re.I), text) for p in blood_thinner_phrases if p in lowered)
-    at_limit = temperature_at_stated_limit(digits)
+    at_limit = temperature_at_stated_limit(digits, limits)
     critical = _critical_medicine(digits)
     return Facts(
         temperature_f=max(temps) if temps else None,
